@@ -1,0 +1,79 @@
+"""Shared CLI plumbing: option parsing, JSON output and the one-line error contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from simulator.errors import UsageError
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
+    """A YYYY-MM-DD option value (today, in JST, when not given)."""
+    if value is None:
+        return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r} is not a date", hint="use YYYY-MM-DD, e.g. 2021-01-01"
+        ) from None
+
+
+def parse_pairs(values: list[str] | None, *, option: str) -> dict[str, str]:
+    """`NAME=VALUE` options into a dict; a malformed pair is a usage error."""
+    out: dict[str, str] = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{option} {item!r} is not NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def parse_plans(value: str | None, known: list[str]) -> list[str]:
+    """A comma-separated plan list, checked against the plans the rules define."""
+    if value is None:
+        return list(known)
+    plans = [p.strip() for p in value.split(",") if p.strip()]
+    for p in plans:
+        if p not in known:
+            raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(known)}")
+    if not plans:
+        raise UsageError("no plan given", hint=f"choose from {', '.join(known)}")
+    return plans
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    from decimal import Decimal
+
+    if isinstance(obj, Decimal):
+        return int(obj) if obj == obj.to_integral_value() else float(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=to_jsonable)
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(dumps(obj) + "\n")
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    stderr.print(f"kpsim: {message}", markup=False)
+    return typer.Exit(code)

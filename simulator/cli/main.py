@@ -1,0 +1,72 @@
+"""The `kpsim` command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from simulator.cli.common import dumps, stderr
+from simulator.errors import KpsimError
+
+app = typer.Typer(
+    name="kpsim",
+    help="Rules engine and cost simulator for Japanese SMS sent through Xoxzo K-Premium.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+) -> None:
+    if debug:
+        os.environ["KPSIM_DEBUG"] = "1"
+
+
+# Command modules register themselves here (one line each).
+from simulator.cli import rules_cmd  # noqa: E402
+
+app.add_typer(rules_cmd.app, name="rules")
+app.command("explain")(rules_cmd.explain)
+# -- more commands below --
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return "--json" in argv
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = app(args=args, prog_name="kpsim", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except KpsimError as err:
+        if os.environ.get("KPSIM_DEBUG"):
+            raise
+        if _wants_json(args):
+            sys.stdout.write(dumps(err.as_dict()) + "\n")
+        stderr.print(f"kpsim: {err.render()}", markup=False)
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        stderr.print(f"kpsim: {exc.format_message()}", markup=False)
+        stderr.print("Try 'kpsim --help' for help.", markup=False)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        stderr.print("kpsim: aborted", markup=False)
+        sys.exit(130)
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(130)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,282 @@
+"""`kpsim rules lint|show|history` and `kpsim explain`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from simulator.cli.common import parse_date, parse_pairs, print_json, stdout
+from simulator.errors import NotApplicableError, UsageError
+from simulator.rules.api_request import api_request
+from simulator.rules.assumptions import modelled_settings, resolve_settings
+from simulator.rules.linter import lint
+from simulator.rules.reference import Decision, evaluate
+from simulator.rules.ruleset import RuleSet, load_ruleset
+from simulator.rules.tables import resolved_rules
+
+app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
+
+RulesOpt = typer.Option(None, "--rules", help="Rules directory (default: the shipped rules/).")
+JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of text.")
+AssumeOpt = typer.Option(None, "--assume", help="NAME=VALUE: switch a named assumption.")
+AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan).")
+
+
+def describe_sender(kind: str, value: str | None, known: bool = True) -> str:
+    if kind == "registered":
+        return "your registered sender ID (jp_kp_sender), shown as registered"
+    if kind == "fixed":
+        return (
+            f"fixed code {value}" if known and value else "a fixed code whose value is not public"
+        )
+    return "your `sender` value, display not guaranteed"
+
+
+@app.command("lint")
+def lint_cmd(
+    directory: Path | None = typer.Argument(None, help="Rules directory (default: rules/)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Check the rule files: schema, references, dates, gaps, invariants, assumptions."""
+    findings = lint(directory)
+    if as_json:
+        print_json(
+            {
+                "clean": not findings,
+                "findings": [f.__dict__ for f in findings],
+            }
+        )
+    else:
+        for f in findings:
+            stdout.print(f.render(), markup=False)
+        if not findings:
+            stdout.print("rules are clean", markup=False)
+    if findings:
+        raise typer.Exit(4)
+
+
+@app.command("show")
+def show_cmd(
+    as_of: str | None = AsOfOpt,
+    assume: list[str] | None = AssumeOpt,
+    rules: Path | None = RulesOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """The rules in force on a date: one row per plan × carrier."""
+    rs = load_ruleset(rules)
+    day = parse_date(as_of)
+    settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
+    table = resolved_rules(rs, day, settings)
+    if table.is_empty():
+        raise NotApplicableError(f"no plan existed on {day.isoformat()}")
+    if as_json:
+        print_json(
+            {
+                "as_of": day,
+                "assumptions": modelled_settings(rs, settings),
+                "rules": table.drop("as_of").to_dicts(),
+            }
+        )
+        return
+    out = Table(title=f"Rules in force on {day.isoformat()}")
+    for col in ("plan", "carrier", "route", "sender shown", "charge", "rule", "since"):
+        out.add_column(col)
+    for row in table.to_dicts():
+        out.add_row(
+            row["plan"],
+            row["carrier"],
+            row["route"],
+            describe_sender(
+                row["sender_kind"], row["sender_value"], row["sender_value"] is not None
+            ),
+            row["charge_class"],
+            row["rule_id"],
+            str(row["effective_from"]),
+        )
+    stdout.print(out)
+    changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
+    stdout.print(f"assumptions: {changed or 'defaults'}", markup=False)
+
+
+@app.command("history")
+def history_cmd(
+    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
+    carrier: str | None = typer.Option(None, "--carrier", help="Only this carrier."),
+    rules: Path | None = RulesOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Every rule version with its date, outcome and sources."""
+    rs = load_ruleset(rules)
+    if plan is not None and plan not in rs.plans:
+        raise UsageError(f"unknown plan {plan!r}", hint=f"choose from {', '.join(rs.plans)}")
+    if carrier is not None and carrier not in rs.carriers:
+        raise UsageError(
+            f"unknown carrier {carrier!r}", hint=f"choose from {', '.join(rs.carriers)}"
+        )
+    versions = sorted(
+        (
+            r
+            for r in rs.routing
+            if (plan is None or r.plan == plan) and (carrier is None or carrier in r.rule.carriers)
+        ),
+        key=lambda r: (r.rule.effective_from, r.plan, r.rule.id),
+    )
+    records: list[dict[str, Any]] = [
+        {
+            "id": r.rule.id,
+            "plan": r.plan,
+            "carriers": r.rule.carriers,
+            "effective_from": r.rule.effective_from,
+            "route": r.rule.outcome.route,
+            "sender_display": r.rule.outcome.sender.model_dump(),
+            "charge_class": r.rule.outcome.charge,
+            "variants": [v.model_dump() for v in r.rule.variants],
+            "note": r.rule.note,
+            "sources": [
+                {"id": s, "citation": rs.sources[s].citation(), "title": rs.sources[s].title}
+                for s in r.rule.sources
+            ],
+        }
+        for r in versions
+    ]
+    if as_json:
+        print_json({"versions": records})
+        return
+    for rec in records:
+        o = rec["sender_display"]
+        stdout.print(
+            f"{rec['effective_from']}  {rec['id']}  {rec['plan']} → {', '.join(rec['carriers'])}: "
+            f"{rec['route']} / {describe_sender(o['kind'], o['value'], o['value_known'])} / "
+            f"{rec['charge_class']}"
+            + (f"  (+{len(rec['variants'])} assumption variants)" if rec["variants"] else ""),
+            markup=False,
+        )
+        for src in rec["sources"]:
+            stdout.print(f"      {src['id']}: {src['citation']}", markup=False)
+
+
+def explain_payload(
+    rs: RuleSet,
+    number: str,
+    *,
+    plan: str,
+    day: dt.date,
+    carrier: str | None,
+    settings: dict[str, str],
+    kp_sender: str | None,
+    sender: str | None,
+) -> tuple[dict[str, Any], Decision]:
+    """Everything `explain` says about one number under one plan on one day."""
+    from simulator.numbers.recipients import normalise_one
+
+    if plan not in rs.plans:
+        raise UsageError(f"unknown plan {plan!r}", hint=f"choose from {', '.join(rs.plans)}")
+    if carrier is not None and carrier not in rs.carriers:
+        raise UsageError(
+            f"unknown carrier {carrier!r}", hint=f"choose from {', '.join(rs.carriers)}"
+        )
+    checked = normalise_one(number, as_of=day, ruleset=rs, settings=settings, carrier=carrier)
+    if checked["number_class"] != "mobile":
+        raise NotApplicableError(
+            f"{number!r} is not a Japanese SMS-capable mobile number "
+            f"({checked['number_class']}: {checked['reject_reason']})",
+            hint="K-Premium applies to 060/070/080/090 numbers only",
+        )
+    if checked["carrier"] is None:
+        raise NotApplicableError(
+            f"no carrier known for {number!r} ({checked['reject_reason']})",
+            hint="pass --carrier",
+        )
+    decision = evaluate(rs, plan, checked["carrier"], day, settings)
+    payload: dict[str, Any] = {
+        "input": number,
+        "e164": checked["e164"],
+        "allocated_carrier": checked["allocated_carrier"],
+        "carrier": checked["carrier"],
+        "carrier_source": "user" if carrier is not None else checked["carrier_source"],
+        **decision.as_dict(),
+        "assumptions": modelled_settings(rs, settings),
+        "api_request": api_request(rs, plan, day, settings),
+    }
+    sender_display = payload["sender_display"]
+    if sender_display["kind"] == "registered" and kp_sender:
+        sender_display["shown"] = kp_sender
+    elif sender_display["kind"] == "user" and sender:
+        sender_display["shown"] = sender
+    elif sender_display["kind"] == "fixed":
+        sender_display["shown"] = sender_display["value"]
+    return payload, decision
+
+
+def explain(
+    number: str = typer.Argument(..., help="A phone number in any common format."),
+    plan: str = typer.Option(..., "--plan", help="standard, lite or full."),
+    as_of: str | None = AsOfOpt,
+    carrier: str | None = typer.Option(
+        None, "--carrier", help="The recipient's carrier, if known."
+    ),
+    kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
+    sender: str | None = typer.Option(None, "--sender", help="Your `sender` value."),
+    assume: list[str] | None = AssumeOpt,
+    rules: Path | None = RulesOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """What happens to one number under one plan on one day, and why (rule, sources, assumptions)."""
+    rs = load_ruleset(rules)
+    day = parse_date(as_of)
+    settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
+    payload, decision = explain_payload(
+        rs,
+        number,
+        plan=plan,
+        day=day,
+        carrier=carrier,
+        settings=settings,
+        kp_sender=kp_sender,
+        sender=sender,
+    )
+    if as_json:
+        print_json(payload)
+        return
+    sd = payload["sender_display"]
+    carrier_note = {
+        "user": "as given with --carrier",
+        "lookup": "from the lookup",
+        "allocation": "from the number's original allocation; if it was ported, pass --carrier",
+    }[payload["carrier_source"]]
+    req = payload["api_request"]
+    flag = ", ".join(f"{k}={v}" for k, v in req["flag"].items())
+    lines = [
+        f"{number} → {payload['e164']}",
+        f"carrier: {payload['carrier']} ({carrier_note})",
+        f"plan {plan} on {day.isoformat()}:",
+        f"  route   {decision.outcome.route}"
+        + (
+            " (K-Premium direct carrier route)"
+            if decision.outcome.route == "direct"
+            else " (not K-Premium)"
+        ),
+        f"  sender  {describe_sender(sd['kind'], sd['value'], sd['value_known'])}"
+        + (f": {sd['shown']}" if sd.get("shown") and sd["kind"] != "fixed" else ""),
+        f"  charge  {decision.outcome.charge} price",
+        f"why: rule {decision.rule.id}, in force since {decision.rule.effective_from.isoformat()}"
+        + (f" — {decision.rule.note}" if decision.rule.note else ""),
+    ]
+    lines += [f"  source: {s.citation()} — {s.title}" for s in decision.sources]
+    if decision.assumptions_used:
+        used = ", ".join(f"{k}={v}" for k, v in decision.assumptions_used.items())
+        lines.append(f"assumptions this rule depends on: {used} (change with --assume)")
+    else:
+        lines.append("assumptions: none affect this rule")
+    if flag:
+        lines.append(
+            f"API request: {flag}, {req['kp_sender_param']}=<registered ID>, sender=<your sender>"
+        )
+    else:
+        lines.append("API request: sender=<your sender> (no K-Premium flag)")
+    for line in lines:
+        stdout.print(line, markup=False)

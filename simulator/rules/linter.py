@@ -1,0 +1,333 @@
+"""`kpsim rules lint`: every problem in a rules directory, one finding per line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from simulator.errors import RulesError
+from simulator.rules.api_request import accepted_names
+from simulator.rules.assumptions import all_combinations, matches
+from simulator.rules.ruleset import RoutingRule, RuleSet, load_ruleset, rules_dir
+from simulator.rules.schema import (
+    ApiFile,
+    AssumptionsFile,
+    CarriersFile,
+    Outcome,
+    PlansFile,
+    RoutingFile,
+    SourcesFile,
+)
+from simulator.rules.yaml_source import load_model
+
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "sources.yaml": SourcesFile,
+    "carriers.yaml": CarriersFile,
+    "plans.yaml": PlansFile,
+    "assumptions.yaml": AssumptionsFile,
+    "api.yaml": ApiFile,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    code: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.file}:{self.line}: [{self.code}] {self.message}"
+
+
+ExtraCheck = Callable[[Path, RuleSet], list[Finding]]
+EXTRA_CHECKS: list[ExtraCheck] = []
+"""Checks for further rule files (prices, segmentation, ...) registered by their modules."""
+
+
+def _at(rule: RoutingRule, code: str, message: str) -> Finding:
+    return Finding(str(rule.file), rule.line or 1, code, message)
+
+
+def _outcomes(rule: RoutingRule) -> Iterable[tuple[str, Outcome]]:
+    yield "outcome", rule.rule.outcome
+    for i, variant in enumerate(rule.rule.variants):
+        yield f"variants[{i}]", variant.outcome
+
+
+def check_references(rs: RuleSet) -> list[Finding]:
+    """Unknown plans, carriers, sources and assumption values; duplicate rule ids."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for r in rs.routing:
+        if r.rule.id in seen:
+            out.append(_at(r, "duplicate-id", f"rule id {r.rule.id} is used twice"))
+        seen.add(r.rule.id)
+        if r.plan not in rs.plans:
+            out.append(_at(r, "unknown-plan", f"plan {r.plan!r} is not in plans.yaml"))
+        for c in r.rule.carriers:
+            if c not in rs.carriers:
+                out.append(
+                    _at(r, "unknown-carrier", f"{r.rule.id}: carrier {c!r} is not in carriers.yaml")
+                )
+        for s in r.rule.sources:
+            if s not in rs.sources:
+                out.append(
+                    _at(r, "unknown-source", f"{r.rule.id}: source {s!r} is not in sources.yaml")
+                )
+        for i, variant in enumerate(r.rule.variants):
+            for name, value in variant.when.items():
+                a = rs.assumptions.get(name)
+                if a is None:
+                    out.append(
+                        _at(
+                            r,
+                            "unknown-assumption",
+                            f"{r.rule.id}.variants[{i}]: no assumption {name!r}",
+                        )
+                    )
+                elif value not in {v.id for v in a.values}:
+                    out.append(
+                        _at(
+                            r,
+                            "unknown-assumption",
+                            f"{r.rule.id}.variants[{i}]: {name} has no value {value!r}",
+                        )
+                    )
+    files = rs.files
+    cited: list[tuple[str, Iterable[str], str]] = []
+    cited += [(str(files["plans"]), p.sources, f"plan {p.id}") for p in rs.plans.values()]
+    cited += [(str(files["carriers"]), c.sources, f"carrier {c.id}") for c in rs.carriers.values()]
+    cited += [
+        (str(files["assumptions"]), v.sources, f"assumption {a.id}={v.id}")
+        for a in rs.assumptions.values()
+        for v in a.values
+    ]
+    cited += [(str(files["api"]), p.sources, f"parameter {p.name}") for p in rs.api.parameters]
+    cited += [(str(files["api"]), c.sources, f"constraint {c.id}") for c in rs.api.constraints]
+    for file, sources, what in cited:
+        for s in sources:
+            if s not in rs.sources:
+                out.append(
+                    Finding(
+                        file, 1, "unknown-source", f"{what}: source {s!r} is not in sources.yaml"
+                    )
+                )
+    for p in rs.api.parameters:
+        for v in p.variants:
+            for name, value in v.when.items():
+                a = rs.assumptions.get(name)
+                if a is None or value not in {x.id for x in a.values}:
+                    out.append(
+                        Finding(
+                            str(files["api"]),
+                            1,
+                            "unknown-assumption",
+                            f"parameter {p.name}: {name}={value} is not a defined assumption value",
+                        )
+                    )
+    return out
+
+
+def check_chains(rs: RuleSet) -> list[Finding]:
+    """Per plan × carrier: versions in date order, no two from the same day, no gap, none before the plan."""
+    out: list[Finding] = []
+    for plan_id, plan in rs.plans.items():
+        for carrier in rs.carriers:
+            chain = [r for r in rs.routing if r.plan == plan_id and carrier in r.rule.carriers]
+            if not chain:
+                out.append(
+                    Finding(
+                        str(rs.files["plans"]),
+                        1,
+                        "gap",
+                        f"plan {plan_id} has no rule for carrier {carrier}",
+                    )
+                )
+                continue
+            for prev, cur in itertools.pairwise(chain):
+                a, b = prev.rule.effective_from, cur.rule.effective_from
+                if b == a:
+                    out.append(
+                        _at(
+                            cur,
+                            "overlap",
+                            f"{cur.rule.id} and {prev.rule.id} both start {b} for {plan_id}/{carrier}",
+                        )
+                    )
+                elif b < a:
+                    out.append(
+                        _at(
+                            cur,
+                            "unordered",
+                            f"{cur.rule.id} ({b}) is listed after {prev.rule.id} ({a}) for {plan_id}/{carrier}",
+                        )
+                    )
+            first = min(chain, key=lambda r: r.rule.effective_from)
+            if first.rule.effective_from > plan.available_from:
+                out.append(
+                    _at(
+                        first,
+                        "gap",
+                        f"{plan_id}/{carrier} has no rule from {plan.available_from} (plan start) to {first.rule.effective_from}",
+                    )
+                )
+            for r in chain:
+                if r.rule.effective_from < plan.available_from:
+                    out.append(
+                        _at(
+                            r,
+                            "before-plan",
+                            f"{r.rule.id} starts {r.rule.effective_from}, before plan {plan_id} exists ({plan.available_from})",
+                        )
+                    )
+    return out
+
+
+def outcome_problems(o: Outcome) -> list[str]:
+    """Invariants every outcome obeys: direct ⇔ K-Premium charge; standard ⇒ user sender."""
+    problems = []
+    if (o.route == "direct") != (o.charge == "k_premium"):
+        problems.append(f"route {o.route} with charge {o.charge} (direct must go with k_premium)")
+    if o.route == "standard" and o.sender.kind != "user":
+        problems.append(f"standard route with a {o.sender.kind} sender (must be user)")
+    if o.sender.kind == "registered" and o.route != "direct":
+        problems.append("registered sender without the direct route")
+    return problems
+
+
+def check_outcomes(rs: RuleSet) -> list[Finding]:
+    return [
+        _at(r, "invariant", f"{r.rule.id}.{where}: {problem}")
+        for r in rs.routing
+        for where, o in _outcomes(r)
+        for problem in outcome_problems(o)
+    ]
+
+
+def _in_force(
+    rs: RuleSet, plan: str, carrier: str, on: dt.date, settings: dict[str, str]
+) -> Outcome | None:
+    chain = [
+        r.rule
+        for r in rs.routing
+        if r.plan == plan and carrier in r.rule.carriers and r.rule.effective_from <= on
+    ]
+    if not chain:
+        return None
+    rule = max(chain, key=lambda x: x.effective_from)
+    return next((v.outcome for v in rule.variants if matches(v.when, settings)), rule.outcome)
+
+
+def boundaries(rs: RuleSet) -> list[dt.date]:
+    """Every date on which some rule, plan or parameter window starts or ends."""
+    days = {r.rule.effective_from for r in rs.routing} | {
+        p.available_from for p in rs.plans.values()
+    }
+    for p in rs.api.parameters:
+        days.add(p.accepted_from)
+        if p.accepted_until:
+            days.add(p.accepted_until + dt.timedelta(days=1))
+        for v in p.variants:
+            days.update(d for d in (v.accepted_from, v.accepted_until) if d)
+    return sorted(days)
+
+
+def check_combinations(
+    rs: RuleSet, subset_pairs: tuple[tuple[str, str], ...] = (("lite", "full"),)
+) -> list[Finding]:
+    """Under every assumption combination: Lite ⊆ full, and the API leaves no plan without parameters."""
+    out: dict[str, Finding] = {}
+    days = boundaries(rs)
+    for settings in all_combinations(rs):
+        label = (
+            ", ".join(
+                f"{k}={settings[k]}"
+                for k in sorted(settings)
+                if settings[k] != rs.assumptions[k].default
+            )
+            or "defaults"
+        )
+        for small, big in subset_pairs:
+            if small not in rs.plans or big not in rs.plans:
+                continue
+            start = max(rs.plans[small].available_from, rs.plans[big].available_from)
+            for day in (d for d in days if d >= start):
+                for carrier in rs.carriers:
+                    s = _in_force(rs, small, carrier, day, settings)
+                    b = _in_force(rs, big, carrier, day, settings)
+                    if s is None or b is None or s.route != "direct":
+                        continue
+                    if b.route != "direct" or b.sender != s.sender:
+                        key = f"subset:{small}:{carrier}:{day}"
+                        out.setdefault(
+                            key,
+                            Finding(
+                                str(rs.files["plans"]),
+                                1,
+                                "not-subset",
+                                f"on {day} {small} sends {carrier} direct but {big} does not do the same ({label})",
+                            ),
+                        )
+        for plan in rs.plans.values():
+            if plan.flag_role is None:
+                continue
+            for day in (d for d in days if d >= plan.available_from):
+                for role in (plan.flag_role, "kp_sender"):
+                    if not accepted_names(rs, role, day, settings):
+                        key = f"api:{plan.id}:{role}:{day}"
+                        out.setdefault(
+                            key,
+                            Finding(
+                                str(rs.files["api"]),
+                                1,
+                                "incomplete",
+                                f"on {day} no {role} parameter is accepted for plan {plan.id} ({label})",
+                            ),
+                        )
+    return list(out.values())
+
+
+def lint_ruleset(rs: RuleSet) -> list[Finding]:
+    """Cross-file checks on a rule set whose files each passed schema validation."""
+    findings = check_references(rs)
+    if findings:
+        return sorted(findings)
+    findings = check_chains(rs) + check_outcomes(rs)
+    if not findings:
+        findings = check_combinations(rs)
+    for extra in EXTRA_CHECKS:
+        findings += extra(rs.directory, rs)
+    return sorted(findings)
+
+
+def lint(directory: str | Path | None = None) -> list[Finding]:
+    """All findings for a rules directory (schema errors first; cross-checks need valid files)."""
+    path = rules_dir(directory)
+    try:
+        rs = load_ruleset(path)
+    except RulesError as err:
+        return schema_findings(path) or [
+            Finding(err.file or str(path), err.line or 1, "schema", err.message)
+        ]
+    return lint_ruleset(rs)
+
+
+def schema_findings(path: Path) -> list[Finding]:
+    """The first schema error of every rule file, so one run reports each broken file."""
+    models: list[tuple[Path, type[BaseModel]]] = [
+        (path / name, model) for name, model in FILE_MODELS.items() if (path / name).is_file()
+    ]
+    models += [(f, RoutingFile) for f in sorted((path / "routing").glob("*.yaml"))]
+    out: list[Finding] = []
+    for file, model in models:
+        try:
+            load_model(file, model)
+        except RulesError as err:
+            out.append(Finding(err.file or str(file), err.line or 1, "schema", err.message))
+    return sorted(out)
