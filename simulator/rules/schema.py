@@ -73,6 +73,7 @@ class Plan(Strict):
     name: str
     flag_role: Identifier | None = None
     available_from: dt.date
+    fixed_fees: list[Identifier] = Field(default_factory=list)
     sources: list[Identifier] = Field(min_length=1)
     description: str
 

@@ -1,0 +1,25 @@
+"""Dated price books (rules/prices.yaml, --price-book, --price) and consumption tax."""
+
+from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
+from simulator.pricing.resolve import (
+    UNIT_PRICE_SCHEMA,
+    ResolvedPrice,
+    ResolvedPrices,
+    parse_amount_sen,
+    resolve_prices,
+)
+from simulator.pricing.tax import tax_incl_sen, tax_incl_sen_expr, tax_warnings
+
+__all__ = [
+    "UNIT_PRICE_SCHEMA",
+    "PriceBook",
+    "ResolvedPrice",
+    "ResolvedPrices",
+    "load_default_price_book",
+    "load_price_book",
+    "parse_amount_sen",
+    "resolve_prices",
+    "tax_incl_sen",
+    "tax_incl_sen_expr",
+    "tax_warnings",
+]
