@@ -1,0 +1,101 @@
+"""`kpsim forecast`: cost and sender comparison of standard, Lite and full for a list and a date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from simulator.cli.common import parse_date, parse_pairs, parse_plans, print_json, stdout
+from simulator.errors import InputError
+from simulator.forecast.run import ForecastOptions, forecast
+from simulator.report.outputs import write_forecast_outputs
+from simulator.report.text import print_forecast
+
+
+def read_message(message: str | None, message_file: Path | None) -> str:
+    """The message text from --message or --message-file (UTF-8), exactly one of them."""
+    if (message is None) == (message_file is None):
+        raise InputError("give exactly one of --message TEXT or --message-file FILE")
+    if message is not None:
+        return message
+    assert message_file is not None
+    try:
+        text = message_file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("message file not found", file=message_file) from None
+    except OSError as exc:
+        raise InputError(f"cannot read message file: {exc.strerror}", file=message_file) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"message file is not UTF-8 (byte {exc.start})",
+            file=message_file,
+            hint="save it as UTF-8",
+        ) from None
+    text = text.removesuffix("\n").removesuffix("\r")
+    if not text:
+        raise InputError("message file is empty", file=message_file)
+    return text
+
+
+def forecast_cmd(
+    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    message: str | None = typer.Option(None, "--message", help="Message text ({column} fills in)."),
+    message_file: Path | None = typer.Option(None, "--message-file", help="UTF-8 message file."),
+    plans: str | None = typer.Option(
+        None, "--plans", help="Comma-separated, e.g. standard,lite,full."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Send date YYYY-MM-DD (default today)."),
+    sender: str | None = typer.Option(None, "--sender", help="Your `sender` value."),
+    kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
+    sender_ids: int = typer.Option(1, "--sender-ids", help="Registered sender IDs (fees)."),
+    period_days: int = typer.Option(30, "--period-days", help="Campaign length in days (fees)."),
+    price_book: Path | None = typer.Option(None, "--price-book", help="Your price book (YAML)."),
+    price: list[str] | None = typer.Option(None, "--price", help="NAME=VALUE price override."),
+    assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE assumption."),
+    phone_column: str | None = typer.Option(None, "--phone-column"),
+    carrier_column: str | None = typer.Option(None, "--carrier-column"),
+    encoding: str | None = typer.Option(None, "--encoding"),
+    dedupe: bool = typer.Option(False, "--dedupe", help="Drop repeated numbers."),
+    out: Path | None = typer.Option(None, "--out", help="Write report files to this directory."),
+    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
+    rules: Path | None = typer.Option(None, "--rules", help="Rules directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Forecast cost and sender display of each plan for a recipient list on a date."""
+    from simulator.rules.ruleset import load_ruleset
+
+    text = read_message(message, message_file)
+    known = list(load_ruleset(rules).plans)
+    options = ForecastOptions(
+        message=text,
+        as_of=parse_date(as_of),
+        plans=parse_plans(plans, known),
+        sender=sender,
+        kp_sender=kp_sender,
+        sender_ids=sender_ids,
+        period_days=period_days,
+        price_book=price_book,
+        prices=parse_pairs(price, option="--price"),
+        assume=parse_pairs(assume, option="--assume"),
+        phone_column=phone_column,
+        carrier_column=carrier_column,
+        encoding=encoding,
+        dedupe=dedupe,
+        rules_dir=rules,
+    )
+    result = forecast(file, options)
+    if out is not None:
+        write_forecast_outputs(
+            out,
+            rows=result.rows,
+            checked=result.checked,
+            summary=result.summary,
+            full_numbers=full_numbers,
+        )
+    if as_json:
+        print_json(result.summary)
+    else:
+        print_forecast(result.summary, stdout)
+        if out is not None:
+            stdout.print(f"outputs written to {out}/", markup=False)

@@ -1,0 +1,383 @@
+"""`forecast()`: recipients + message + date → priced rows per plan and a comparison summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+import simulator
+from simulator.engine.price_rows import price_plan, price_plans
+from simulator.errors import UsageError
+from simulator.forecast.porting import load_porting, select_porting
+from simulator.forecast.uncertainty import cost_uncertainty
+from simulator.message.count import count_parts, parts_expr
+from simulator.message.profiles import load_segmentation, profile_for
+from simulator.message.render import render_expr
+from simulator.numbers.recipients import check_recipients, summarise
+from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
+from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
+from simulator.report.money import sen_to_jpy
+from simulator.rules.api_request import api_request
+from simulator.rules.assumptions import modelled_settings, resolve_settings
+from simulator.rules.ruleset import RuleSet, load_ruleset
+from simulator.rules.tables import resolved_rules
+
+RecipientInput = str | Path | pl.DataFrame | pl.LazyFrame
+
+
+@dataclass(frozen=True)
+class ForecastOptions:
+    """Everything a forecast depends on besides the recipients."""
+
+    message: str
+    as_of: dt.date
+    plans: Sequence[str] | None = None
+    sender: str | None = None
+    kp_sender: str | None = None
+    sender_ids: int = 1
+    period_days: int = 30
+    price_book: Path | None = None
+    prices: Mapping[str, str] = field(default_factory=dict)
+    assume: Mapping[str, str] = field(default_factory=dict)
+    phone_column: str | None = None
+    carrier_column: str | None = None
+    encoding: str | None = None
+    dedupe: bool = False
+    rules_dir: Path | None = None
+
+
+@dataclass
+class Forecast:
+    """The result: checked recipients, priced rows per plan (lazy) and the JSON-ready summary."""
+
+    checked: pl.DataFrame
+    rows: pl.LazyFrame
+    summary: dict[str, Any]
+    rules_in_force: pl.DataFrame
+    ruleset: RuleSet
+
+
+def _check_options(opts: ForecastOptions) -> None:
+    if opts.sender_ids < 0:
+        raise UsageError("--sender-ids must be 0 or more")
+    if opts.period_days <= 0:
+        raise UsageError("--period-days must be at least 1")
+    if not opts.message:
+        raise UsageError("the message is empty", hint="give --message TEXT or --message-file F")
+
+
+def fixed_fee_sen(
+    rs: RuleSet, plan: str, prices: ResolvedPrices, *, sender_ids: int, period_days: int
+) -> tuple[int | None, list[str]]:
+    """Fees per registered sender ID and started 30-day period, for the fees the plan lists."""
+    total: int | None = 0
+    names = rs.plans[plan].fixed_fees
+    periods = math.ceil(period_days / 30)
+    for name in names:
+        unit = prices.unit_sen(name)
+        total = None if unit is None or total is None else total + unit * sender_ids * periods
+    return total, names
+
+
+def _aggregate(priced: pl.LazyFrame) -> pl.LazyFrame:
+    return priced.group_by("plan", "carrier", "plan_status").agg(
+        pl.len().alias("recipients"),
+        pl.col("parts").sum().alias("parts"),
+        pl.col("cost_sen").sum().alias("cost_sen"),
+        pl.col("route").first(),
+        pl.col("sender_kind").first(),
+        pl.col("sender_value").first(),
+        pl.col("sender_guaranteed").first(),
+        pl.col("charge_class").first(),
+        pl.col("rule_id").first(),
+        pl.col("price_basis").first(),
+    )
+
+
+def unit_prices_by_carrier(rules_in_force: pl.DataFrame, unit_prices: pl.DataFrame) -> pl.DataFrame:
+    """Per plan × serving carrier: the unit price a part would cost there (for portability)."""
+    return (
+        rules_in_force.select("plan", "carrier", "charge_class")
+        .join(unit_prices.select("charge_class", "unit_sen"), on="charge_class", how="left")
+        .select("plan", "carrier", "unit_sen")
+    )
+
+
+def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
+    """Price a recipient list under each plan on one date; see `Forecast` for what comes back."""
+    _check_options(options)
+    rs = load_ruleset(options.rules_dir)
+    settings = resolve_settings(rs, options.assume)
+    plans = list(options.plans) if options.plans is not None else list(rs.plans)
+    for p in plans:
+        if p not in rs.plans:
+            raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(rs.plans)}")
+    day = options.as_of
+    checked = check_recipients(
+        recipients,
+        as_of=day,
+        ruleset=rs,
+        settings=settings,
+        phone_column=options.phone_column,
+        carrier_column=options.carrier_column,
+        encoding=options.encoding,
+        dedupe=options.dedupe,
+    ).collect()
+    check = summarise(checked)
+    ok_rows = checked.lazy().filter(pl.col("status") == "ok")
+    passthrough = [c for c in checked.columns if c not in RESERVED_COLUMNS]
+    text = render_expr(options.message, passthrough)
+    templated = "{" in options.message.replace("{{", "").replace("}}", "")
+
+    book = load_default_price_book(options.rules_dir)
+    user_book: PriceBook | None = (
+        load_price_book(options.price_book) if options.price_book is not None else None
+    )
+    prices = resolve_prices(book, day, overrides=options.prices, user_book=user_book)
+    unit_prices = prices.unit_price_frame()
+    rules_in_force = resolved_rules(rs, day, settings)
+    segmentation = load_segmentation(options.rules_dir)
+
+    frames: list[pl.LazyFrame] = []
+    plan_info: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for plan in plans:
+        available = rs.plans[plan].available_from
+        if day < available:
+            plan_info[plan] = {"sendable": False, "reason": f"plan starts {available.isoformat()}"}
+            continue
+        profile = profile_for(segmentation, plan, day, settings)
+        if not templated:
+            counted = count_parts(options.message, profile)
+            if counted.parts is None:
+                plan_info[plan] = {
+                    "sendable": False,
+                    "reason": f"message too long ({counted.units} characters; "
+                    f"{profile.describe_limit()})",
+                }
+                warnings.append(f"the message is too long for {plan}: {plan_info[plan]['reason']}")
+                continue
+        plan_info[plan] = {"sendable": True, "reason": None, "profile": profile.id}
+        frames.append(
+            price_plan(
+                ok_rows,
+                plan,
+                rules_in_force=rules_in_force,
+                parts=parts_expr(text, profile),
+                unit_prices=unit_prices,
+            )
+        )
+    priced = price_plans(frames)
+    porting = select_porting(load_porting(options.rules_dir), settings)
+    per_carrier, uncertain = pl.collect_all(
+        [
+            _aggregate(priced),
+            cost_uncertainty(
+                priced.filter(pl.col("plan_status") == "priced").select(
+                    "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+                ),
+                unit_prices_by_carrier(rules_in_force, unit_prices),
+                porting,
+            ).lazy(),
+        ]
+    )
+    summary = build_summary(
+        rs,
+        options,
+        settings=settings,
+        plans=plans,
+        plan_info=plan_info,
+        check=check,
+        per_carrier=per_carrier,
+        uncertain=uncertain,
+        prices=prices,
+        rules_in_force=rules_in_force,
+        warnings=warnings,
+        templated=templated,
+    )
+    return Forecast(
+        checked=checked, rows=priced, summary=summary, rules_in_force=rules_in_force, ruleset=rs
+    )
+
+
+RESERVED_COLUMNS = {
+    "row",
+    "raw",
+    "e164",
+    "number_class",
+    "repair",
+    "allocated_carrier",
+    "carrier",
+    "carrier_source",
+    "dup_of",
+    "status",
+    "reject_reason",
+}
+
+
+def _jpy(sen: int | None) -> Any:
+    return sen_to_jpy(sen)
+
+
+def build_summary(
+    rs: RuleSet,
+    options: ForecastOptions,
+    *,
+    settings: Mapping[str, str],
+    plans: list[str],
+    plan_info: dict[str, dict[str, Any]],
+    check: dict[str, Any],
+    per_carrier: pl.DataFrame,
+    uncertain: pl.DataFrame,
+    prices: ResolvedPrices,
+    rules_in_force: pl.DataFrame,
+    warnings: list[str],
+    templated: bool,
+) -> dict[str, Any]:
+    """The JSON object `forecast --json` prints and `summary.json` holds."""
+    day = options.as_of
+    tax_settings = dict(settings)
+    out_plans: dict[str, Any] = {}
+    rejected_for_plan: dict[str, dict[str, int]] = {}
+    for plan in plans:
+        info = plan_info[plan]
+        entry: dict[str, Any] = {"sendable": info["sendable"], "reason": info["reason"]}
+        if not info["sendable"]:
+            entry.update(
+                recipients=0,
+                parts=0,
+                cost_jpy_excl_tax=None,
+                cost_jpy_incl_tax=None,
+                fixed_fees_jpy=None,
+                price_basis=None,
+                total_jpy_excl_tax=None,
+                total_jpy_incl_tax=None,
+                expected_cost_jpy_excl_tax=None,
+                interval_95_jpy_excl_tax=None,
+                carrier_dependent=False,
+                by_carrier={},
+                rules=[],
+            )
+            out_plans[plan] = entry
+            continue
+        rows = per_carrier.filter(pl.col("plan") == plan)
+        priced = rows.filter(pl.col("plan_status") == "priced")
+        not_priced = rows.filter(pl.col("plan_status") != "priced")
+        rejected_for_plan[plan] = {
+            r["plan_status"]: int(r["recipients"])
+            for r in not_priced.group_by("plan_status").agg(pl.col("recipients").sum()).to_dicts()
+        }
+        recipients = int(priced["recipients"].sum())
+        parts = int(priced["parts"].sum() or 0)
+        cost_sen: int | None = int(priced["cost_sen"].sum() or 0)
+        if rejected_for_plan[plan].get("price_unknown"):
+            cost_sen = None
+        bases = set(rows["price_basis"].drop_nulls().to_list())
+        basis = next(
+            (b for b in ("unknown", "user", "upper_bound", "exact") if b in bases), "exact"
+        )
+        fee_sen, fee_names = fixed_fee_sen(
+            rs, plan, prices, sender_ids=options.sender_ids, period_days=options.period_days
+        )
+        for name in fee_names:
+            fb = prices.basis(name)
+            if fb != "exact":
+                basis = "unknown" if "unknown" in (basis, fb) else basis
+        total_sen = None if cost_sen is None or fee_sen is None else cost_sen + fee_sen
+        u = uncertain.filter(pl.col("plan") == plan).to_dicts()
+        unc = u[0] if u else {}
+        by_carrier: dict[str, Any] = {}
+        resolved = rules_in_force.filter(pl.col("plan") == plan)
+        for r in resolved.to_dicts():
+            match = rows.filter(pl.col("carrier") == r["carrier"])
+            by_carrier[r["carrier"]] = {
+                "recipients": int(
+                    match.filter(pl.col("plan_status") == "priced")["recipients"].sum()
+                ),
+                "parts": int(match["parts"].sum() or 0),
+                "route": r["route"],
+                "sender_display": {
+                    "kind": r["sender_kind"],
+                    "value": r["sender_value"],
+                    "guaranteed": r["sender_guaranteed"],
+                },
+                "charge_class": r["charge_class"],
+                "cost_jpy_excl_tax": _jpy(int(match["cost_sen"].sum() or 0)),
+                "rule_id": r["rule_id"],
+            }
+        rules_used = [
+            {
+                "id": r["rule_id"],
+                "effective_from": r["effective_from"],
+                "sources": [rs.sources[s].citation() for s in r["rule_sources"]],
+            }
+            for r in resolved.unique("rule_id", maintain_order=True).to_dicts()
+        ]
+        expected = unc.get("expected_sen")
+        low, high = unc.get("low_sen"), unc.get("high_sen")
+        entry.update(
+            recipients=recipients,
+            parts=parts,
+            cost_jpy_excl_tax=_jpy(cost_sen),
+            cost_jpy_incl_tax=_jpy(
+                None if cost_sen is None else tax_incl_sen(cost_sen, prices, tax_settings)
+            ),
+            cost_per_recipient_jpy_excl_tax=None
+            if cost_sen is None or not recipients
+            else round(_jpy(cost_sen) / recipients, 2),
+            fixed_fees_jpy=_jpy(fee_sen),
+            fixed_fees=fee_names,
+            price_basis=basis,
+            total_jpy_excl_tax=_jpy(total_sen),
+            total_jpy_incl_tax=_jpy(
+                None if total_sen is None else tax_incl_sen(total_sen, prices, tax_settings)
+            ),
+            expected_cost_jpy_excl_tax=None if expected is None else round(expected / 100, 2),
+            interval_95_jpy_excl_tax=None if low is None else [_jpy(low), _jpy(high)],
+            carrier_dependent=bool(unc.get("carrier_dependent", False)),
+            not_priced=rejected_for_plan[plan],
+            by_carrier=by_carrier,
+            rules=rules_used,
+            api_request=api_request(rs, plan, day, settings),
+        )
+        out_plans[plan] = entry
+        if rs.plans[plan].flag_role and check.get("duplicates", 0):
+            warnings.append(
+                f"{check['duplicates']} duplicate recipients under {plan}: back-to-back K-Premium "
+                "sends to one number can fail (use --dedupe to drop them)"
+            )
+        if basis != "exact":
+            warnings.append(f"{plan}: prices are {basis} — see `prices` in the summary")
+        if rejected_for_plan[plan].get("too_long"):
+            warnings.append(
+                f"{plan}: {rejected_for_plan[plan]['too_long']} recipients' messages are too long"
+            )
+    changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
+    summary: dict[str, Any] = {
+        "kpsim_version": simulator.__version__,
+        "as_of": day.isoformat(),
+        "input": check.get("input", {}),
+        "message": {"template": options.message if templated else None, "templated": templated},
+        "rows_in": check["rows_in"],
+        "rows_ok": check["ok"],
+        "rows_rejected": check["rejected"],
+        "rejects_by_reason": check["rejects_by_reason"],
+        "reject_examples": check.get("examples", {}),
+        "duplicates": check.get("duplicates", 0),
+        "by_carrier_source": check.get("by_carrier_source", {}),
+        "carriers": list(rs.carriers),
+        "assumptions": modelled_settings(rs, settings),
+        "assumptions_changed": changed,
+        "prices": prices.describe(),
+        "sender_ids": options.sender_ids,
+        "period_days": options.period_days,
+        "warnings": warnings,
+        "plans": out_plans,
+    }
+    return summary
