@@ -12,7 +12,7 @@ from rich.console import Console
 
 from simulator.errors import UsageError
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -22,10 +22,10 @@ def sender_text(display: dict[str, Any] | None) -> str:
     if not display:
         return "–"
     if display["kind"] == "registered":
-        return "your registered ID"
+        return "registered ID"
     if display["kind"] == "fixed":
         return f"fixed {display['value']}" if display.get("value") else "fixed (value unknown)"
-    return "your sender (best effort)"
+    return "your sender*"
 
 
 def comparison_table(summary: dict[str, Any]) -> Table:
@@ -50,26 +50,26 @@ def comparison_table(summary: dict[str, Any]) -> Table:
     row("recipients sent", lambda p: f"{p['recipients']:,}")
     row("message parts", lambda p: f"{p['parts']:,}")
     row(
-        "cost per recipient (excl. tax)",
+        "per recipient excl. tax",
         lambda p: fmt_jpy(p.get("cost_per_recipient_jpy_excl_tax")),
     )
     row(
-        "message charges excl. tax",
+        "charges excl. tax",
         lambda p: fmt_jpy(p["cost_jpy_excl_tax"]) + BASIS_NOTE.get(p["price_basis"], ""),
     )
-    row("message charges incl. tax", lambda p: fmt_jpy(p["cost_jpy_incl_tax"]))
-    row("fixed fees (sender IDs)", lambda p: fmt_jpy(p["fixed_fees_jpy"]))
+    row("charges incl. tax", lambda p: fmt_jpy(p["cost_jpy_incl_tax"]))
+    row("sender-ID fees", lambda p: fmt_jpy(p["fixed_fees_jpy"]))
     row("total excl. tax", lambda p: fmt_jpy(p["total_jpy_excl_tax"]))
     row("total incl. tax", lambda p: fmt_jpy(p["total_jpy_incl_tax"]))
     row(
-        "expected (portability)",
+        "expected (MNP)",
         lambda p: (
             fmt_jpy(p["expected_cost_jpy_excl_tax"])
-            + ("" if p.get("carrier_dependent") else " (does not depend on carrier)")
+            + ("" if p.get("carrier_dependent") else " (fixed)")
         ),
     )
     row(
-        "95% range excl. tax",
+        "95% range (MNP)",
         lambda p: (
             "–"
             if p["interval_95_jpy_excl_tax"] is None
@@ -85,9 +85,13 @@ def comparison_table(summary: dict[str, Any]) -> Table:
             if info is None:
                 return "–"
             route = "direct" if info["route"] == "direct" else "standard route"
-            return f"{sender_text(info['sender_display'])}, {route}, {info['recipients']:,}"
+            return f"{sender_text(info['sender_display'])}, {route}"
 
-        row(f"{carrier} recipients see", sees)
+        row(f"{carrier} sees", sees)
+    table.caption = (
+        "* your `sender` value, display not guaranteed. MNP: range from number portability "
+        "where the carrier comes from the number's allocation."
+    )
     return table
 
 
