@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-
 from forecast_helpers import cost, recipients, run
 
 THREE = ["docomo", "au", "softbank"]
