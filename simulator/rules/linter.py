@@ -234,7 +234,10 @@ def boundaries(rs: RuleSet) -> list[dt.date]:
         if p.accepted_until:
             days.add(p.accepted_until + dt.timedelta(days=1))
         for v in p.variants:
-            days.update(d for d in (v.accepted_from, v.accepted_until) if d)
+            if v.accepted_from:
+                days.add(v.accepted_from)
+            if v.accepted_until:
+                days.add(v.accepted_until + dt.timedelta(days=1))
     return sorted(days)
 
 
