@@ -34,9 +34,15 @@ from simulator.cli import rules_cmd  # noqa: E402
 app.add_typer(rules_cmd.app, name="rules")
 app.command("explain")(rules_cmd.explain)
 # -- more commands below --
+from simulator.cli import recipients_cmd  # noqa: E402
+
+app.add_typer(recipients_cmd.app, name="recipients")
 from simulator.cli import forecast_cmd  # noqa: E402
 
 app.command("forecast")(forecast_cmd.forecast_cmd)
+from simulator.cli import diff_cmd  # noqa: E402
+
+app.command("diff")(diff_cmd.diff_cmd)
 
 
 def _wants_json(argv: list[str]) -> bool:

@@ -15,6 +15,7 @@ def fmt_jpy(amount: Decimal | int | float | None) -> str:
     if amount is None:
         return "unknown"
     value = Decimal(str(amount))
+    sign, value = ("-", -value) if value < 0 else ("", value)
     if value == value.to_integral_value():
-        return f"¥{int(value):,}"
-    return f"¥{value:,.2f}"
+        return f"{sign}¥{int(value):,}"
+    return f"{sign}¥{value:,.2f}"

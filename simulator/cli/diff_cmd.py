@@ -1,0 +1,107 @@
+"""`kpsim diff`: what changed for one list between two dates, rule directories or assumption settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from simulator import atomic
+from simulator.cli.common import parse_date, parse_pairs, parse_plans, print_json, stdout
+from simulator.errors import UsageError
+from simulator.forecast.diff import DEFAULT_MESSAGE, diff_forecasts
+from simulator.privacy import mask_expr
+from simulator.report.money import fmt_jpy
+from simulator.report.outputs import summary_json
+
+
+def print_diff(summary: dict[str, Any]) -> None:
+    stdout.print(
+        f"{summary['from']} → {summary['to']}: {summary['recipients_changed']:,} of "
+        f"{summary['rows_ok_to']:,} recipients change route, sender or charge; "
+        f"message charges change by {fmt_jpy(summary['cost_delta_jpy_excl_tax'])} (excl. tax)",
+        markup=False,
+    )
+    table = Table(title="Changes by plan and carrier", title_justify="left")
+    for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost Δ excl. tax"):
+        table.add_column(col, justify="left" if col in ("plan", "carrier") else "right")
+    for carrier, plans in summary["by_carrier"].items():
+        for plan, c in plans.items():
+            table.add_row(
+                plan,
+                carrier,
+                f"{c['recipients']:,}",
+                f"{c['route']:,}",
+                f"{c['sender']:,}",
+                f"{c['charge']:,}",
+                fmt_jpy(c["cost_delta_jpy_excl_tax"]),
+            )
+    stdout.print(table)
+    for t in summary["rule_versions"]:
+        stdout.print(
+            f"{t['plan']}/{t['carrier']}: {t['from_rule']} → {t['to_rule']} "
+            f"({t['recipients']:,} recipients)",
+            markup=False,
+        )
+        for src in t["to_sources"]:
+            stdout.print(f"    source: {src}", markup=False)
+    for kind, examples in summary["examples"].items():
+        for ex in examples:
+            stdout.print(f"  e.g. {kind}: {ex}", markup=False)
+    for plan, reason in summary.get("plans_not_compared", {}).items():
+        stdout.print(f"{plan} not compared: {reason}", markup=False)
+
+
+def diff_cmd(
+    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    from_: str = typer.Option(..., "--from", help="Earlier date YYYY-MM-DD."),
+    to: str = typer.Option(..., "--to", help="Later date YYYY-MM-DD."),
+    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
+    plans: str | None = typer.Option(None, "--plans", help="Comma-separated plans."),
+    message: str = typer.Option(DEFAULT_MESSAGE, "--message", help="Message used for parts."),
+    assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE on both sides."),
+    assume_a: list[str] | None = typer.Option(None, "--assume-a", help="NAME=VALUE, from side."),
+    assume_b: list[str] | None = typer.Option(None, "--assume-b", help="NAME=VALUE, to side."),
+    rules_a: Path | None = typer.Option(None, "--rules-a", help="Rules directory, from side."),
+    rules_b: Path | None = typer.Option(None, "--rules-b", help="Rules directory, to side."),
+    phone_column: str | None = typer.Option(None, "--phone-column"),
+    carrier_column: str | None = typer.Option(None, "--carrier-column"),
+    encoding: str | None = typer.Option(None, "--encoding"),
+    out: Path | None = typer.Option(None, "--out", help="Write diff.json and changes.parquet."),
+    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Recipients whose route, sender display or charge class changes, and the cost delta."""
+    from simulator.rules.ruleset import load_ruleset
+
+    if plan is not None and plans is not None:
+        raise UsageError("give --plan or --plans, not both")
+    known = list(load_ruleset(rules_b).plans)
+    chosen = parse_plans(plan or plans, known) if (plan or plans) else None
+    both = parse_pairs(assume, option="--assume")
+    result = diff_forecasts(
+        file,
+        from_date=parse_date(from_, option="--from"),
+        to_date=parse_date(to, option="--to"),
+        plans=chosen,
+        message=message,
+        assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
+        assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
+        rules_a=rules_a,
+        rules_b=rules_b,
+        phone_column=phone_column,
+        carrier_column=carrier_column,
+        encoding=encoding,
+    )
+    if out is not None:
+        changes = result.changes.drop("e164_from", "e164_to")
+        if not full_numbers:
+            changes = changes.with_columns(mask_expr("e164").alias("e164"))
+        atomic.write_text(out / "diff.json", summary_json(result.summary))
+        atomic.write_parquet(out / "changes.parquet", changes)
+    if as_json:
+        print_json(result.summary)
+    else:
+        print_diff(result.summary)
