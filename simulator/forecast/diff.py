@@ -66,6 +66,11 @@ def _describe(kind: str, r: Mapping[str, Any]) -> str:
     return f"{a} → {b}"
 
 
+def _delta_sen(frame: pl.DataFrame) -> int:
+    """Σ cost after − Σ cost before, in sen."""
+    return int(frame["cost_sen_to"].sum()) - int(frame["cost_sen_from"].sum())
+
+
 def _cost(total: Any) -> Any:
     return None if total is None else sen_to_jpy(int(total))
 
@@ -76,11 +81,7 @@ def summarise_diff(
     """Counts per kind, carrier and plan; cost delta (to − from); rule versions that caused it."""
     changed = changes.filter(pl.col("changed"))
     unknown = changes.filter(pl.col("cost_sen_from").is_null() | pl.col("cost_sen_to").is_null())
-    delta_sen = (
-        None
-        if unknown.height
-        else int(changes["cost_sen_to"].sum() - changes["cost_sen_from"].sum())
-    )
+    delta_sen = None if unknown.height else _delta_sen(changes)
     by_plan: dict[str, Any] = {}
     by_carrier: dict[str, Any] = {}
     for plan in plans:
@@ -90,9 +91,7 @@ def summarise_diff(
             "recipients_compared": p.height,
             "recipients_changed": int(p["changed"].sum()),
             **{k: int(p[f"{k}_changed"].sum()) for k in KINDS},
-            "cost_delta_jpy_excl_tax": None
-            if p_unknown.height
-            else _cost(p["cost_sen_to"].sum() - p["cost_sen_from"].sum()),
+            "cost_delta_jpy_excl_tax": None if p_unknown.height else _cost(_delta_sen(p)),
         }
         for carrier_frame in p.partition_by("carrier", maintain_order=True) if p.height else []:
             carrier = carrier_frame["carrier"][0]
@@ -105,9 +104,7 @@ def summarise_diff(
                 **{k: int(carrier_frame[f"{k}_changed"].sum()) for k in KINDS},
                 "cost_delta_jpy_excl_tax": None
                 if c_unknown.height
-                else _cost(
-                    carrier_frame["cost_sen_to"].sum() - carrier_frame["cost_sen_from"].sum()
-                ),
+                else _cost(_delta_sen(carrier_frame)),
             }
     transitions = (
         changed.group_by("plan", "carrier", "rule_id_from", "rule_id_to")
