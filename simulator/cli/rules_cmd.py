@@ -28,7 +28,7 @@ AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in
 
 def describe_sender(kind: str, value: str | None, known: bool = True) -> str:
     if kind == "registered":
-        return "your registered sender ID (jp_kp_sender), shown as registered"
+        return "your registered sender ID, shown as registered"
     if kind == "fixed":
         return (
             f"fixed code {value}" if known and value else "a fixed code whose value is not public"

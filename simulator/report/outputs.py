@@ -10,8 +10,6 @@ import polars as pl
 
 from simulator import atomic
 from simulator.privacy import mask_expr
-from simulator.report.charts import write_charts
-from simulator.report.html import render_html
 
 
 def _json_default(obj: Any) -> Any:
@@ -43,6 +41,9 @@ def write_forecast_outputs(
     full_numbers: bool = False,
 ) -> dict[str, Path]:
     """Write every output atomically; numbers are masked unless `full_numbers`."""
+    from simulator.report.charts import write_charts  # matplotlib loads only when charts are drawn
+    from simulator.report.html import render_html
+
     out_dir.mkdir(parents=True, exist_ok=True)
     number_cols = ["e164", "raw"]
     per_recipient = rows if full_numbers else masked(rows, number_cols)
