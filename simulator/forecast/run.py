@@ -206,6 +206,9 @@ def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
     )
 
 
+BASIS_RANK = ("unknown", "user", "upper_bound", "assumed_unchanged", "exact")
+"""Price bases from least to most certain; a plan's basis is its least certain price."""
+
 RESERVED_COLUMNS = {
     "row",
     "raw",
@@ -223,6 +226,18 @@ RESERVED_COLUMNS = {
 
 def _jpy(sen: int | None) -> Any:
     return sen_to_jpy(sen)
+
+
+def price_warnings(prices: ResolvedPrices, plans: Mapping[str, Any]) -> list[str]:
+    """One warning per price used that is not an exact published figure, with its note."""
+    used = {c for p in plans.values() for c in p.get("charge_classes", [])}
+    used |= {f for p in plans.values() for f in p.get("fixed_fees", [])}
+    out = []
+    for name, item in prices.describe()["items"].items():
+        if name in used and item["basis"] != "exact":
+            amount = "no amount" if item["amount_jpy"] is None else f"{item['amount_jpy']} JPY"
+            out.append(f"price {name} is {item['basis']} ({amount}): {item['note']}")
+    return out
 
 
 def build_summary(
@@ -278,17 +293,12 @@ def build_summary(
         cost_sen: int | None = int(priced["cost_sen"].sum() or 0)
         if rejected_for_plan[plan].get("price_unknown"):
             cost_sen = None
-        bases = set(rows["price_basis"].drop_nulls().to_list())
-        basis = next(
-            (b for b in ("unknown", "user", "upper_bound", "exact") if b in bases), "exact"
-        )
         fee_sen, fee_names = fixed_fee_sen(
             rs, plan, prices, sender_ids=options.sender_ids, period_days=options.period_days
         )
-        for name in fee_names:
-            fb = prices.basis(name)
-            if fb != "exact":
-                basis = "unknown" if "unknown" in (basis, fb) else basis
+        bases = set(rows["price_basis"].drop_nulls().to_list())
+        bases |= {prices.basis(name) for name in fee_names if options.sender_ids}
+        basis = next((b for b in BASIS_RANK if b in bases), "exact")
         total_sen = None if cost_sen is None or fee_sen is None else cost_sen + fee_sen
         u = uncertain.filter(pl.col("plan") == plan).to_dicts()
         unc = u[0] if u else {}
@@ -333,6 +343,7 @@ def build_summary(
             else round(_jpy(cost_sen) / recipients, 2),
             fixed_fees_jpy=_jpy(fee_sen),
             fixed_fees=fee_names,
+            charge_classes=sorted(set(rows["charge_class"].drop_nulls().to_list())),
             price_basis=basis,
             total_jpy_excl_tax=_jpy(total_sen),
             total_jpy_incl_tax=_jpy(
@@ -347,17 +358,17 @@ def build_summary(
             api_request=api_request(rs, plan, day, settings),
         )
         out_plans[plan] = entry
-        if rs.plans[plan].flag_role and check.get("duplicates", 0):
-            warnings.append(
-                f"{check['duplicates']} duplicate recipients under {plan}: back-to-back K-Premium "
-                "sends to one number can fail (use --dedupe to drop them)"
-            )
-        if basis != "exact":
-            warnings.append(f"{plan}: prices are {basis} — see `prices` in the summary")
         if rejected_for_plan[plan].get("too_long"):
             warnings.append(
                 f"{plan}: {rejected_for_plan[plan]['too_long']} recipients' messages are too long"
             )
+    kp_plans = [p for p in plans if out_plans[p]["sendable"] and rs.plans[p].flag_role]
+    if kp_plans and check.get("duplicates", 0):
+        warnings.append(
+            f"{check['duplicates']} duplicate recipients: under K-Premium ({', '.join(kp_plans)}) "
+            "back-to-back sends to one number can fail (--dedupe drops them)"
+        )
+    warnings.extend(price_warnings(prices, out_plans))
     changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
     summary: dict[str, Any] = {
         "kpsim_version": simulator.__version__,
