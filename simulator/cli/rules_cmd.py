@@ -266,7 +266,10 @@ def explain(
         f"why: rule {decision.rule.id}, in force since {decision.rule.effective_from.isoformat()}"
         + (f" — {decision.rule.note}" if decision.rule.note else ""),
     ]
-    lines += [f"  source: {s.citation()} — {s.title}" for s in decision.sources]
+    known_then = [s for s in decision.sources if s.date <= day] or list(decision.sources)
+    lines += [f"  source: {s.citation()} — {s.title}" for s in known_then]
+    if len(known_then) < len(decision.sources):
+        lines.append(f"  (+{len(decision.sources) - len(known_then)} later documents confirm it)")
     if decision.assumptions_used:
         used = ", ".join(f"{k}={v}" for k, v in decision.assumptions_used.items())
         lines.append(f"assumptions this rule depends on: {used} (change with --assume)")
