@@ -233,10 +233,11 @@ def price_warnings(prices: ResolvedPrices, plans: Mapping[str, Any]) -> list[str
     used = {c for p in plans.values() for c in p.get("charge_classes", [])}
     used |= {f for p in plans.values() for f in p.get("fixed_fees", [])}
     out = []
-    for name, item in prices.describe()["items"].items():
-        if name in used and item["basis"] != "exact":
-            amount = "no amount" if item["amount_jpy"] is None else f"{item['amount_jpy']} JPY"
-            out.append(f"price {name} is {item['basis']} ({amount}): {item['note']}")
+    for name in sorted(used):
+        item = prices[name]
+        if item.basis != "exact":
+            amount = "no amount" if item.amount_jpy is None else f"{item.amount_jpy} JPY"
+            out.append(f"price {name} is {item.basis} ({amount}): {item.note}")
     return out
 
 
