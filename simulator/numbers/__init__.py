@@ -1,0 +1,1 @@
+"""Recipient lists: reading, normalisation to E.164, classification and carrier resolution."""

@@ -1,0 +1,388 @@
+"""Read a recipient list (CSV/TSV in UTF-8 or CP932, Parquet, or a polars frame) as text columns.
+
+Every column is read as text so leading zeros survive. UTF-8 files are scanned lazily; other
+encodings are transcoded to a temporary UTF-8 file chunk by chunk (removed at exit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from simulator.errors import InputError, UsageError
+from simulator.numbers.numbering import Reading
+from simulator.privacy import mask_number
+
+ROW = "row"
+SAMPLE_BYTES = 1 << 20
+CHUNK_BYTES = 8 << 20
+UTF8 = "utf_8"
+CP932 = "cp932"
+# Codec names (after codecs.lookup) that mean Shift_JIS; cp932 decodes them all, including the
+# NEC/IBM extensions Excel writes.
+SHIFT_JIS_NAMES = {"shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+TAB_SUFFIXES = {".tsv", ".tab"}
+BINARY_MAGIC = {
+    b"PK\x03\x04": "a zip file (an Excel .xlsx workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
+    b"%PDF": "a PDF document",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+LOOKS_LIKE_NUMBER = re.compile(r"[0-9]{7,}")
+# Bytes cp932 decodes to private-use or C1 control characters: never in a sheet Excel saved, so a
+# sample holding them is neither UTF-8 nor CP932.
+UNLIKELY_IN_CP932 = re.compile("[\x80-\x9f\ue000-\uf8ff]")
+
+
+@dataclass(frozen=True)
+class RecipientSource:
+    """A recipient list ready to check: text columns plus `row` (1-based data record number)."""
+
+    frame: pl.LazyFrame
+    phone_column: str
+    carrier_column: str | None
+    columns: tuple[str, ...]
+    path: Path | None = None
+    encoding: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the list: its path, or `<frame>` for a polars frame."""
+        return str(self.path) if self.path is not None else "<frame>"
+
+
+_tmpdir: Path | None = None
+
+
+def _scratch_dir() -> Path:
+    global _tmpdir
+    if _tmpdir is None:
+        _tmpdir = Path(tempfile.mkdtemp(prefix="kpsim-recipients-"))
+        atexit.register(shutil.rmtree, _tmpdir, True)
+    return _tmpdir
+
+
+def fold_name(name: str) -> str:
+    """Column names compared loosely: NFKC, lower case, no spaces, '_', '-' or '.'."""
+    return re.sub(r"[\s_\-.]", "", unicodedata.normalize("NFKC", name).lower())
+
+
+def _shown(name: str) -> str:
+    return mask_number(name) if LOOKS_LIKE_NUMBER.search(name) else repr(name)
+
+
+def _column_list(columns: Sequence[str]) -> str:
+    return ", ".join(_shown(c) for c in columns) or "(none)"
+
+
+def find_column(
+    columns: Sequence[str],
+    wanted: str | None,
+    candidates: Sequence[str],
+    *,
+    what: str,
+    option: str,
+    label: str,
+    required: bool,
+) -> str | None:
+    """The column to use: the one named (exactly, else loosely), else the first known name."""
+    if wanted is not None:
+        if wanted in columns:
+            return wanted
+        loose = [c for c in columns if fold_name(c) == fold_name(wanted)]
+        if len(loose) == 1:
+            return loose[0]
+        raise InputError(
+            f"no {what} column {wanted!r}; the columns are: {_column_list(columns)}",
+            file=label,
+            hint=f"pass {option} with one of them",
+        )
+    folded = {fold_name(c): c for c in reversed(columns)}
+    for candidate in candidates:
+        found = folded.get(fold_name(candidate))
+        if found is not None:
+            return found
+    if not required:
+        return None
+    hint = f"pass {option} NAME"
+    if any(LOOKS_LIKE_NUMBER.search(c) for c in columns):
+        hint = "the file seems to have no header row; add one (e.g. phone) or " + hint
+    raise InputError(
+        f"no {what} column found under any of the {len(candidates)} names in "
+        f"rules/numbering.yaml (e.g. {', '.join(candidates[:3])}); "
+        f"the columns are: {_column_list(columns)}",
+        file=label,
+        hint=hint,
+    )
+
+
+def _line_at(data: bytes, offset: int, lines_before: int = 0) -> int:
+    return lines_before + data[:offset].count(b"\n") + 1
+
+
+def _codec(name: str) -> str:
+    try:
+        codec = codecs.lookup(name).name.replace("-", "_")
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {name!r}", hint="use e.g. utf-8, cp932 or utf-16"
+        ) from None
+    return CP932 if codec in SHIFT_JIS_NAMES else codec
+
+
+def _check_binary(path: Path, head: bytes) -> None:
+    for magic, what in BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise InputError(
+                f"this is {what}, not a CSV/TSV text file",
+                file=path,
+                hint="save the sheet as CSV (UTF-8) or Parquet",
+            )
+
+
+def _check_nul(path: Path) -> None:
+    """NUL bytes mean a binary file or UTF-16 without a BOM: name the first line that has one."""
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            at = chunk.find(b"\x00")
+            if at >= 0:
+                raise InputError(
+                    "contains NUL bytes (a binary file, or UTF-16 without a byte-order mark?)",
+                    file=path,
+                    line=_line_at(chunk, at, lines),
+                    hint="save the sheet as CSV (UTF-8), or pass --encoding utf-16",
+                )
+            lines += chunk.count(b"\n")
+
+
+def _decodes(head: bytes, codec: str, complete: bool) -> UnicodeDecodeError | None:
+    try:
+        text = codecs.getincrementaldecoder(codec)("strict").decode(head, final=complete)
+    except UnicodeDecodeError as exc:
+        return exc
+    odd = UNLIKELY_IN_CP932.search(text) if codec == CP932 else None
+    if odd is not None:
+        at = len(text[: odd.start()].encode(codec))
+        return UnicodeDecodeError(codec, head, at, at + 1, "not a character Excel writes")
+    return None
+
+
+def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
+    """UTF-8 (with or without BOM), UTF-16 by its BOM, else CP932 when the sample decodes as it."""
+    if head.startswith(codecs.BOM_UTF8):
+        return UTF8
+    if head.startswith(UTF16_BOMS):
+        return "utf_16"
+    utf8_error = _decodes(head, UTF8, complete)
+    if utf8_error is None:
+        return UTF8
+    cp932_error = _decodes(head, CP932, complete)
+    if cp932_error is None:
+        return CP932
+    at = max(utf8_error.start, cp932_error.start)
+    raise InputError(
+        f"cannot decode byte {at} as UTF-8 or CP932 (Shift_JIS)",
+        file=path,
+        line=_line_at(head, at),
+        hint="pass --encoding with the file's encoding",
+    )
+
+
+def transcode(path: Path, codec: str) -> Path:
+    """Decode `path` with `codec` in chunks into a temporary UTF-8 file; errors name the line."""
+    fd, name = tempfile.mkstemp(prefix=f"{path.stem}-", suffix=".utf8.csv", dir=_scratch_dir())
+    os.close(fd)
+    target = Path(name)
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    lines = 0
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while True:
+            chunk = src.read(CHUNK_BYTES)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"cannot decode as {codec} (byte {exc.start} of a chunk)",
+                    file=path,
+                    line=_line_at(chunk, max(exc.start, 0), lines),
+                    hint="pass --encoding with the file's encoding",
+                ) from None
+            if "\x00" in text:
+                raise InputError(
+                    "contains NUL characters (a binary file?)",
+                    file=path,
+                    line=lines + text[: text.index("\x00")].count("\n") + 1,
+                )
+            dst.write(text.removeprefix("\ufeff") if lines == 0 else text)
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+    return target
+
+
+def _separator(path: Path, first_line: str) -> str:
+    if path.suffix.lower() in TAB_SUFFIXES:
+        return "\t"
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def _first_line(csv_path: Path) -> str:
+    with csv_path.open("rb") as fh:
+        return fh.readline(SAMPLE_BYTES).decode("utf-8", errors="replace")
+
+
+def display_name(codec: str) -> str:
+    """`utf_8` -> `utf-8`, as codecs spells it."""
+    return codecs.lookup(codec).name
+
+
+def _scan_text(path: Path, csv_path: Path) -> pl.LazyFrame:
+    first = _first_line(csv_path)
+    if not first.strip().strip("\ufeff"):
+        raise InputError("file is empty (no header line)", file=path)
+    options = {
+        "separator": _separator(path, first),
+        "infer_schema": False,
+        "truncate_ragged_lines": True,
+        "encoding": "utf8",
+        "quote_char": '"',
+    }
+    try:
+        head = pl.read_csv(csv_path, n_rows=1, **options)  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot read as CSV: {_first_line_of(exc)}", file=path) from None
+    if head.height == 0:
+        raise InputError("has a header but no data rows", file=path, line=2)
+    return pl.scan_csv(csv_path, **options)  # type: ignore[arg-type]
+
+
+def _first_line_of(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _as_text(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Cast every flat column to text (nested columns are passed on unchanged)."""
+    schema = lf.collect_schema()
+    casts = [
+        pl.col(name).cast(pl.String)
+        for name, dtype in schema.items()
+        if not dtype.is_nested() and dtype != pl.String
+    ]
+    return lf.with_columns(casts) if casts else lf
+
+
+def _scan_parquet(path: Path) -> pl.LazyFrame:
+    try:
+        lf = pl.scan_parquet(path)
+        lf.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InputError(f"cannot read as Parquet: {_first_line_of(exc)}", file=path) from None
+    return _as_text(lf)
+
+
+def read_file(path: Path, encoding: str | None) -> tuple[pl.LazyFrame, str | None]:
+    """A lazy frame of text columns from a CSV/TSV/Parquet file, and the encoding used."""
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    if not path.is_file():
+        raise InputError("not a file", file=path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+            complete = len(head) < SAMPLE_BYTES or not fh.read(1)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+    if not head:
+        raise InputError("file is empty", file=path)
+    if path.suffix.lower() in PARQUET_SUFFIXES or head.startswith(b"PAR1"):
+        return _scan_parquet(path), None
+    _check_binary(path, head)
+    codec = _codec(encoding) if encoding else detect_encoding(path, head, complete)
+    if codec in (UTF8, "utf_8_sig"):
+        _check_nul(path)
+        utf8_error = _decodes(head, UTF8, complete)
+        if utf8_error is not None:
+            raise InputError(
+                f"not valid UTF-8 (byte {utf8_error.start})",
+                file=path,
+                line=_line_at(head, utf8_error.start),
+                hint="pass --encoding cp932 for Shift_JIS files from Excel",
+            )
+        return _scan_text(path, path), display_name(UTF8)
+    return _scan_text(path, transcode(path, codec)), display_name(codec)
+
+
+def frame_source(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    return _as_text(frame.lazy())
+
+
+def read_source(
+    source: str | Path | pl.DataFrame | pl.LazyFrame,
+    *,
+    reading: Reading,
+    phone_column: str | None,
+    carrier_column: str | None,
+    encoding: str | None,
+) -> RecipientSource:
+    """Open a list, find its phone and carrier-lookup columns and number its data records."""
+    path: Path | None = None
+    used: str | None = None
+    if isinstance(source, (pl.DataFrame, pl.LazyFrame)):
+        lf = frame_source(source)
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        lf, used = read_file(path, encoding)
+    else:
+        raise UsageError(f"cannot read recipients from a {type(source).__name__}")
+    label = str(path) if path is not None else "<frame>"
+    columns = tuple(lf.collect_schema().names())
+    phone = find_column(
+        columns,
+        phone_column,
+        reading.phone_columns,
+        what="phone",
+        option="--phone-column",
+        label=label,
+        required=True,
+    )
+    assert phone is not None
+    carrier = find_column(
+        columns,
+        carrier_column,
+        reading.carrier_columns,
+        what="carrier",
+        option="--carrier-column",
+        label=label,
+        required=carrier_column is not None,
+    )
+    if carrier == phone:
+        carrier = None
+    if ROW in columns:
+        lf = lf.rename({ROW: f"input_{ROW}"})
+        columns = tuple(f"input_{ROW}" if c == ROW else c for c in columns)
+        phone = f"input_{ROW}" if phone == ROW else phone
+        carrier = f"input_{ROW}" if carrier == ROW else carrier
+    lf = lf.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.UInt64))
+    return RecipientSource(
+        frame=lf,
+        phone_column=phone,
+        carrier_column=carrier,
+        columns=columns,
+        path=path,
+        encoding=used,
+    )
