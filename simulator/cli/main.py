@@ -74,6 +74,15 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except (BrokenPipeError, KeyboardInterrupt):
         sys.exit(130)
+    except Exception as exc:  # a bug in kpsim, not a user mistake: still one line
+        if os.environ.get("KPSIM_DEBUG"):
+            raise
+        stderr.print(
+            f"kpsim: internal error ({type(exc).__name__}: {exc}); "
+            "rerun with --debug for the traceback and please report it",
+            markup=False,
+        )
+        sys.exit(70)
     sys.exit(0)
 
 

@@ -1,4 +1,7 @@
-"""Charts of a forecast summary, saved as PNG files an analyst can paste into a deck."""
+"""Charts of a forecast summary, saved as PNG files an analyst can paste into a deck.
+
+Built on `Figure` directly (no pyplot), so drawing them changes no global matplotlib state.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from simulator import atomic
+
+YEN = StrMethodFormatter("¥{x:,.0f}")
 
 
 def _jpy(v: Any) -> float:
@@ -24,7 +26,6 @@ def _save(fig: Figure, path: Path) -> Path:
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
 
     atomic.write_with(path, write)
-    plt.close(fig)
     return path
 
 
@@ -32,7 +33,8 @@ def cost_by_plan_and_carrier(summary: dict[str, Any]) -> Figure:
     """Stacked bars: message charges per plan, split by the carrier recipients are on."""
     plans = [p for p, v in summary["plans"].items() if v["sendable"]]
     carriers: list[str] = summary.get("carriers", [])
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
     bottoms = [0.0] * len(plans)
     for carrier in carriers:
         values = [
@@ -46,7 +48,7 @@ def cost_by_plan_and_carrier(summary: dict[str, Any]) -> Figure:
         ax.bar(plans, fees, bottom=bottoms, label="sender-ID fees", hatch="//", color="lightgrey")
     ax.set_title(f"Campaign cost by plan and carrier ({summary['as_of']}, excl. tax)")
     ax.set_ylabel("JPY (excl. tax)")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("¥{x:,.0f}"))
+    ax.yaxis.set_major_formatter(YEN)
     ax.legend(frameon=False, fontsize=8)
     return fig
 
@@ -55,7 +57,8 @@ def lite_vs_full(summary: dict[str, Any]) -> Figure:
     """Per carrier: how much more full K-Premium costs than Lite (message charges, excl. tax)."""
     plans = summary["plans"]
     carriers: list[str] = summary.get("carriers", [])
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
     if plans.get("lite", {}).get("sendable") and plans.get("full", {}).get("sendable"):
         diffs = [
             _jpy(plans["full"]["by_carrier"].get(c, {}).get("cost_jpy_excl_tax"))
@@ -68,14 +71,15 @@ def lite_vs_full(summary: dict[str, Any]) -> Figure:
         ax.text(0.5, 0.5, "Lite or full is not sendable on this date", ha="center", va="center")
     ax.set_title("Extra cost of full K-Premium over Lite, by carrier (excl. tax)")
     ax.set_ylabel("JPY (full − Lite)")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("¥{x:,.0f}"))
+    ax.yaxis.set_major_formatter(YEN)
     return fig
 
 
 def expected_range(summary: dict[str, Any]) -> Figure:
     """Expected message charges per plan with the 95% range that number portability brings."""
     plans = [p for p, v in summary["plans"].items() if v["sendable"]]
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
     for i, p in enumerate(plans):
         info = summary["plans"][p]
         mid = _jpy(info["expected_cost_jpy_excl_tax"])
@@ -87,13 +91,20 @@ def expected_range(summary: dict[str, Any]) -> Figure:
             fmt="o",
             capsize=8,
             color="tab:blue",
+            label="expected, 95% range" if i == 0 else None,
         )
-        ax.plot([i], [_jpy(info["cost_jpy_excl_tax"])], "x", color="tab:red")
+        ax.plot(
+            [i],
+            [_jpy(info["cost_jpy_excl_tax"])],
+            "x",
+            color="tab:red",
+            label="with carriers as allocated" if i == 0 else None,
+        )
     ax.set_xticks(range(len(plans)), plans)
     ax.set_title("Expected message charges with 95% range (portability), excl. tax")
     ax.set_ylabel("JPY (excl. tax)")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("¥{x:,.0f}"))
-    ax.legend(["expected ± 95%", "by allocated carrier"], frameon=False, fontsize=8)
+    ax.yaxis.set_major_formatter(YEN)
+    ax.legend(frameon=False, fontsize=8)
     return fig
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,9 @@ def _img(path: Path) -> str:
 
 def render_html(summary: dict[str, Any], charts: dict[str, Path]) -> str:
     """One HTML page with no external resources (images inlined)."""
-    console = Console(record=True, width=140, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(record=True, width=140, file=io.StringIO(), force_jupyter=False)
     console.print(render_forecast(summary))
     tables = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
-    console.file.close()
     rules = "".join(
         f"<li><b>{html.escape(plan)}</b>: "
         + "; ".join(

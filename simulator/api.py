@@ -1,0 +1,24 @@
+"""The notebook entry point: `simulator.forecast(recipients, message=..., as_of=...)`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from simulator.forecast.run import Forecast, ForecastOptions, RecipientInput
+from simulator.forecast.run import forecast as run_forecast
+
+
+def forecast(
+    recipients: RecipientInput, *, message: str, as_of: dt.date | str | None = None, **options: Any
+) -> Forecast:
+    """Price a recipient list under each plan on a date.
+
+    `options` are the fields of `ForecastOptions` (plans, assume, prices, sender_ids, period_days,
+    carrier_column, dedupe, ...). `as_of` defaults to today in Japan.
+    """
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    if as_of is None:
+        as_of = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+    return run_forecast(recipients, ForecastOptions(message=message, as_of=as_of, **options))
