@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class ForecastOptions:
     encoding: str | None = None
     dedupe: bool = False
     rules_dir: Path | None = None
+    input_name: str | None = None
 
 
 @dataclass
@@ -112,6 +113,8 @@ def unit_prices_by_carrier(rules_in_force: pl.DataFrame, unit_prices: pl.DataFra
 def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
     """Price a recipient list under each plan on one date; see `Forecast` for what comes back."""
     _check_options(options)
+    if isinstance(recipients, (str, Path)) and options.input_name is None:
+        options = replace(options, input_name=Path(recipients).name)
     rs = load_ruleset(options.rules_dir)
     settings = resolve_settings(rs, options.assume)
     plans = list(options.plans) if options.plans is not None else list(rs.plans)
@@ -374,7 +377,7 @@ def build_summary(
     summary: dict[str, Any] = {
         "kpsim_version": simulator.__version__,
         "as_of": day.isoformat(),
-        "input": check.get("input", {}),
+        "input": {"file": options.input_name} if options.input_name else {},
         "message": {"template": options.message if templated else None, "templated": templated},
         "rows_in": check["rows_in"],
         "rows_ok": check["ok"],

@@ -105,7 +105,8 @@ def rejects_table(summary: dict[str, Any]) -> Table | None:
     table.add_column("examples (masked)")
     examples: dict[str, list[str]] = summary.get("reject_examples", {})
     for reason, count in sorted(rejects.items(), key=lambda kv: -kv[1]):
-        table.add_row(reason, f"{count:,}", ", ".join(examples.get(reason, [])))
+        shown = [e for e in examples.get(reason, []) if e]
+        table.add_row(reason, f"{count:,}", ", ".join(shown) or "–")
     return table
 
 
