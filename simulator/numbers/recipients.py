@@ -88,10 +88,19 @@ def read_recipients(
     )
 
 
-def _output_name(name: str, taken: set[str]) -> str:
-    out = name
-    while out in taken:
-        out = f"input_{out}"
+def passthrough_names(columns: tuple[str, ...], phone: str) -> dict[str, str]:
+    """Input column -> output name: unchanged, or `input_<name>` where it would collide."""
+    kept = [c for c in columns if c != phone]
+    taken = set(CHECKED_COLUMNS) | set(kept)
+    out: dict[str, str] = {}
+    for name in kept:
+        new = name
+        if name in CHECKED_SCHEMA:
+            new = f"input_{name}"
+            while new in taken:
+                new = f"input_{new}"
+            taken.add(new)
+        out[name] = new
     return out
 
 
@@ -134,16 +143,10 @@ def check_recipients(
         lf, carriers=rs.carriers.values(), country_code=region.country_code, lookup=lookup
     )
     lf = with_duplicates(lf, dedupe=dedupe)
-    taken = set(CHECKED_COLUMNS)
-    passthrough = []
-    for name, internal in inputs.items():
-        if name == src.phone_column:
-            continue
-        out = _output_name(name, taken)
-        taken.add(out)
-        passthrough.append(pl.col(internal).alias(out))
+    passthrough = passthrough_names(src.columns, src.phone_column)
     return lf.select(
-        *(pl.col(name).cast(dtype) for name, dtype in CHECKED_SCHEMA.items()), *passthrough
+        *(pl.col(name).cast(dtype) for name, dtype in CHECKED_SCHEMA.items()),
+        *(pl.col(inputs[name]).alias(out) for name, out in passthrough.items()),
     )
 
 

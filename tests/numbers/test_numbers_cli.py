@@ -72,7 +72,10 @@ def test_out_writes_every_row_as_parquet_and_the_rejects_as_csv(
     assert code == 0 and rows.height == summary["rows_in"]
     assert rejects.height == summary["rejected"]
     assert set(rejects["status"].to_list()) == {"rejected"}
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["recipients.parquet", "rejects.csv"]
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "recipients.parquet",
+        "rejects.csv",
+    ]
 
 
 def test_a_missing_column_is_one_line_listing_the_columns(

@@ -225,3 +225,16 @@ def test_normalise_expr_exposes_the_text_steps() -> None:
     assert out["digits"].to_list() == ["09012345678", "90123509", ""]
     assert out["scientific"].to_list() == [False, True, False]
     assert out["letters"].to_list() == [False, False, True]
+
+
+def test_colliding_input_columns_are_renamed_and_others_kept(check: Checker) -> None:
+    frame = pl.DataFrame(
+        {"phone": ["090-1234-5678"], "status": ["vip"], "input_status": ["x"], "e164": ["y"]}
+    )
+    out = check(frame)
+    assert out.columns[len(CHECKED_COLUMNS) :] == [
+        "input_input_status",
+        "input_status",
+        "input_e164",
+    ]
+    assert out.select("input_input_status", "input_status", "status").row(0) == ("vip", "x", "ok")

@@ -4,13 +4,20 @@ property is a named helper) to keep the hypothesis run short."""
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import polars as pl
-from conftest import Checker
+import pytest
+from conftest import DATASETS, Checker
 from hypothesis import given
 from hypothesis import strategies as st
 from test_numbers_differential import JUNK, dirty_international, dirty_japanese
 
 from simulator.numbers.recipients import summarise
+
+sys.path.insert(0, str(DATASETS))
+from generate import generate
 
 CELLS = st.one_of(
     dirty_japanese(), dirty_international(), JUNK, st.none(), st.sampled_from(["", "  ", "-"])
@@ -73,3 +80,22 @@ def test_lists_are_accounted_for_deduplicated_and_idempotent(
     duplicates_point_at_the_first_occurrence(out)
     dedupe_rejects_exactly_the_later_occurrences(out, check(cells, dedupe=True))
     e164_output_normalises_to_itself(check, out)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"seed": 1, "dirty_share": 0.9, "landline_share": 0.2, "dup_share": 0.1},
+        {"seed": 2, "lookup_column": True, "ported_share": 0.5, "dup_share": 0.05},
+        {"seed": 3, "dirty_share": 0.0, "landline_share": 0.0, "dup_share": 0.0},
+    ],
+)
+def test_generated_campaign_lists_reconcile(check: Checker, options: dict[str, Any]) -> None:
+    frame = generate(400, **options)
+    out = check(frame, dedupe=True)
+    every_row_is_accounted_for_once_in_input_order(out, frame["phone"].to_list())
+    duplicates_point_at_the_first_occurrence(out)
+    e164_output_normalises_to_itself(check, out)
+    assert out["name"].to_list() == frame["name"].to_list()
+    if not options.get("dirty_share", 0.3) and not options.get("landline_share", 0.05):
+        assert out["status"].eq("ok").all()

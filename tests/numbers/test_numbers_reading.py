@@ -50,7 +50,9 @@ def test_encoding_is_detected_and_reported(ruleset: RuleSet) -> None:
 def test_a_japanese_header_is_found_in_every_encoding(
     check: Checker, tmp_path: Path, encoding: str
 ) -> None:
-    path = _write(tmp_path / "list.csv", "氏名,電話番号\r\n髙橋 﨑子,０９０－１２３４－５６７８\r\n", encoding)
+    path = _write(
+        tmp_path / "list.csv", "氏名,電話番号\r\n髙橋 﨑子,０９０－１２３４－５６７８\r\n", encoding
+    )
     out = check(path)
     assert out.select("e164", "氏名").row(0) == ("+819012345678", "髙橋 﨑子")
 
@@ -77,7 +79,9 @@ def test_transcoding_in_small_chunks_splits_no_character(
         ("list.csv", "name,phone\nA,090-1234-5678\n"),
     ],
 )
-def test_tab_and_comma_separated_lists(check: Checker, tmp_path: Path, name: str, text: str) -> None:
+def test_tab_and_comma_separated_lists(
+    check: Checker, tmp_path: Path, name: str, text: str
+) -> None:
     out = check(_write(tmp_path / name, text))
     assert out.select("e164", "name").row(0) == ("+819012345678", "A")
 
