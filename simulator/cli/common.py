@@ -24,7 +24,7 @@ def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"{option} {value!r} is not a date", hint="use YYYY-MM-DD, e.g. 2021-01-01"
+            f"{option} {value!r} is not a date", hint="use the form YYYY-MM-DD"
         ) from None
 
 

@@ -250,5 +250,5 @@ def test_real_process_prints_one_line_and_exits_with_the_usage_code() -> None:
     assert (bad.returncode, bad.stdout) == (2, "")
     assert (
         bad.stderr
-        == "kpsim: --as-of '2021-13-01' is not a date (use YYYY-MM-DD, e.g. 2021-01-01)\n"
+        == "kpsim: --as-of '2021-13-01' is not a date (use the form YYYY-MM-DD)\n"
     )
