@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_process
 
 CSV = "phone,carrier\n090-1234-0001,docomo\n080-1111-0002,au\n080-4000-0003,softbank\n070-8312-0004,rakuten\n"
 
 
-def kpsim(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+kpsim = run_process
 
 
 @pytest.fixture

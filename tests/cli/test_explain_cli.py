@@ -5,46 +5,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from simulator.cli import common
-from simulator.cli.main import run
+from cli_runner import Kpsim
 
 REPO = Path(__file__).resolve().parents[2]
 AU_MOBILE, DOCOMO_MOBILE, LANDLINE = "090-1234-5678", "080-1234-5678", "03-1234-5678"
-
-
-class Kpsim:
-    """Runs `kpsim ARGS` in this process through `run()`, the entry point that maps exit codes."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-        self.capsys = capsys
-        monkeypatch.delenv("KPSIM_DEBUG", raising=False)
-        monkeypatch.setenv("COLUMNS", "250")
-        monkeypatch.setattr(common.stdout, "_width", None)
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as stopped:
-            run(list(args))
-        out, err = self.capsys.readouterr()
-        code = stopped.value.code
-        return (code if isinstance(code, int) else 1), out, err
-
-    def json(self, *args: str) -> tuple[int, Any]:
-        code, out, _ = self(*args, "--json")
-        return code, json.loads(out)
-
-
-@pytest.fixture
-def kpsim(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Kpsim:
-    return Kpsim(capsys, monkeypatch)
 
 
 def test_explain_says_route_sender_charge_rule_and_source(kpsim: Kpsim) -> None:

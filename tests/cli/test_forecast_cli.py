@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_runner import run_process
 
 CSV = """電話番号,name,carrier
 090-1234-0001,Sato,docomo
@@ -19,13 +18,7 @@ CSV = """電話番号,name,carrier
 """
 
 
-def kpsim(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+kpsim = run_process
 
 
 @pytest.fixture

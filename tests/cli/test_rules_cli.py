@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_runner import Kpsim, run_process
 
-from simulator.cli import common
-from simulator.cli.main import run
 from simulator.rules.assumptions import default_settings
 from simulator.rules.linter import lint
 from simulator.rules.reference import evaluate
@@ -25,45 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = load_ruleset()
 
 
-class Kpsim:
-    """Runs `kpsim ARGS` in this process through `run()`, the entry point that maps exit codes."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-        self.capsys = capsys
-        monkeypatch.delenv("KPSIM_DEBUG", raising=False)
-        monkeypatch.setenv("COLUMNS", "250")
-        monkeypatch.setattr(common.stdout, "_width", None)
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as stopped:
-            run(list(args))
-        out, err = self.capsys.readouterr()
-        code = stopped.value.code
-        return (code if isinstance(code, int) else 1), out, err
-
-    def json(self, *args: str) -> tuple[int, Any]:
-        code, out, _ = self(*args, "--json")
-        return code, json.loads(out)
-
-
-@pytest.fixture
-def kpsim(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Kpsim:
-    return Kpsim(capsys, monkeypatch)
-
-
 def kpsim_process(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command in a child process (the installed `kpsim` script runs the same `run`)."""
-    env = {**os.environ, "COLUMNS": "250", "PYTHONPATH": str(REPO)}
-    env.pop("KPSIM_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli.main", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_process(*args)
 
 
 def broken_copy(tmp_path: Path) -> Path:
@@ -248,7 +206,4 @@ def test_missing_rules_directory_is_a_rules_error(kpsim: Kpsim, tmp_path: Path) 
 def test_real_process_prints_one_line_and_exits_with_the_usage_code() -> None:
     bad = kpsim_process("rules", "show", "--as-of", "2021-13-01")
     assert (bad.returncode, bad.stdout) == (2, "")
-    assert (
-        bad.stderr
-        == "kpsim: --as-of '2021-13-01' is not a date (use the form YYYY-MM-DD)\n"
-    )
+    assert bad.stderr == "kpsim: --as-of '2021-13-01' is not a date (use the form YYYY-MM-DD)\n"
