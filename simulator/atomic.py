@@ -1,8 +1,13 @@
-"""Atomic file output: write to a temporary name in the same directory, fsync, then rename."""
+"""Atomic file output: write to a temporary name in the same directory, fsync, then rename.
+
+A temporary file is named `.<target>.<pid>.<random>.tmp`; one left behind by a killed process is
+never read as an output and is removed the next time the same target is written.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -11,12 +16,39 @@ from pathlib import Path
 import polars as pl
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Delete temporary files for `target` whose writing process has died (POSIX only)."""
+    if os.name != "posix":
+        return []
+    prefix = f".{target.name}."
+    removed = []
+    for name in glob.glob(glob.escape(str(target.parent / prefix)) + "*.tmp"):
+        pid = Path(name).name[len(prefix) :].split(".", 1)[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            Path(name).unlink(missing_ok=True)
+            removed.append(Path(name))
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to `target`; on success it replaces `target` in one rename."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale(target)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:

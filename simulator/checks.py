@@ -6,6 +6,7 @@ from pathlib import Path
 
 import simulator.forecast.porting
 import simulator.message.lint
+import simulator.numbers.numbering
 import simulator.pricing.lint  # noqa: F401  (importing registers the checks)
 from simulator.rules.linter import Finding, lint
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 import typer
 from rich.console import Console
 
 from simulator.errors import UsageError
+from simulator.numbers.reader import is_read_error, read_error
 
 stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -72,6 +77,17 @@ def dumps(obj: Any) -> str:
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(dumps(obj) + "\n")
+
+
+@contextlib.contextmanager
+def reading_list(file: Path | None) -> Iterator[None]:
+    """Errors polars meets reading the list lazily (a cut-short CSV) become one-line InputErrors."""
+    try:
+        yield
+    except pl.exceptions.PolarsError as exc:
+        if not is_read_error(exc):
+            raise
+        raise read_error(file, exc) from None
 
 
 def fail(message: str, code: int) -> typer.Exit:

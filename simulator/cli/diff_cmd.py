@@ -8,8 +8,15 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from simulator import atomic
-from simulator.cli.common import parse_date, parse_pairs, parse_plans, print_json, stdout
+from simulator import atomic, progress
+from simulator.cli.common import (
+    parse_date,
+    parse_pairs,
+    parse_plans,
+    print_json,
+    reading_list,
+    stdout,
+)
 from simulator.errors import UsageError
 from simulator.forecast.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.privacy import mask_expr
@@ -72,6 +79,7 @@ def diff_cmd(
     out: Path | None = typer.Option(None, "--out", help="Write diff.json and changes.parquet."),
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
 ) -> None:
     """Recipients whose route, sender display or charge class changes, and the cost delta."""
     from simulator.rules.ruleset import load_ruleset
@@ -81,20 +89,22 @@ def diff_cmd(
     known = list(load_ruleset(rules_b).plans)
     chosen = parse_plans(plan or plans, known) if (plan or plans) else None
     both = parse_pairs(assume, option="--assume")
-    result = diff_forecasts(
-        file,
-        from_date=parse_date(from_, option="--from"),
-        to_date=parse_date(to, option="--to"),
-        plans=chosen,
-        message=message,
-        assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
-        assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
-        rules_a=rules_a,
-        rules_b=rules_b,
-        phone_column=phone_column,
-        carrier_column=carrier_column,
-        encoding=encoding,
-    )
+    with reading_list(file):
+        result = diff_forecasts(
+            file,
+            from_date=parse_date(from_, option="--from"),
+            to_date=parse_date(to, option="--to"),
+            plans=chosen,
+            message=message,
+            assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
+            assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
+            rules_a=rules_a,
+            rules_b=rules_b,
+            phone_column=phone_column,
+            carrier_column=carrier_column,
+            encoding=encoding,
+            progress=progress.wanted(quiet),
+        )
     if out is not None:
         changes = result.changes.drop("e164_from", "e164_to")
         if not full_numbers:

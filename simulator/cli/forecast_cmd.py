@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
 
-from simulator.cli.common import parse_date, parse_pairs, parse_plans, print_json, stdout
+from simulator import progress
+from simulator.cli.common import (
+    parse_date,
+    parse_pairs,
+    parse_plans,
+    print_json,
+    reading_list,
+    stdout,
+)
 from simulator.errors import InputError
 from simulator.forecast.run import ForecastOptions, forecast
-from simulator.report.outputs import write_forecast_outputs
+from simulator.report.outputs import output_sinks, write_report_files
 from simulator.report.text import print_forecast
 
 
@@ -61,6 +70,7 @@ def forecast_cmd(
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     rules: Path | None = typer.Option(None, "--rules", help="Rules directory."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
 ) -> None:
     """Forecast cost and sender display of each plan for a recipient list on a date."""
     from simulator.rules.ruleset import load_ruleset
@@ -83,16 +93,13 @@ def forecast_cmd(
         encoding=encoding,
         dedupe=dedupe,
         rules_dir=rules,
+        progress=progress.wanted(quiet),
     )
-    result = forecast(file, options)
+    with reading_list(file), contextlib.ExitStack() as stack:
+        sinks = None if out is None else output_sinks(out, stack, full_numbers=full_numbers)
+        result = forecast(file, options, sinks=sinks)
     if out is not None:
-        write_forecast_outputs(
-            out,
-            rows=result.rows,
-            checked=result.checked,
-            summary=result.summary,
-            full_numbers=full_numbers,
-        )
+        write_report_files(out, result.summary)
     if as_json:
         print_json(result.summary)
     else:

@@ -10,6 +10,8 @@ import typer
 
 from simulator.cli.common import dumps, stderr
 from simulator.errors import KpsimError
+from simulator.numbers.reader import DIGIT_RUN
+from simulator.privacy import mask_number
 
 app = typer.Typer(
     name="kpsim",
@@ -45,6 +47,12 @@ from simulator.cli import diff_cmd  # noqa: E402
 app.command("diff")(diff_cmd.diff_cmd)
 
 
+def _one_line(exc: BaseException) -> str:
+    """The first line of an unexpected error, with anything like a phone number masked."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return DIGIT_RUN.sub(lambda m: mask_number(m.group()), first)
+
+
 def _wants_json(argv: list[str]) -> bool:
     return "--json" in argv
 
@@ -63,13 +71,14 @@ def run(argv: list[str] | None = None) -> None:
             sys.stdout.write(dumps(err.as_dict()) + "\n")
         stderr.print(f"kpsim: {err.render()}", markup=False)
         sys.exit(err.exit_code)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        stderr.print(f"kpsim: {exc.format_message()}", markup=False)
-        stderr.print("Try 'kpsim --help' for help.", markup=False)
+    except (click.ClickException, typer.TyperException) as exc:  # typer >= 0.26 vendors click
+        if exc.format_message():  # empty after the help shown for a bare `kpsim` or group
+            stderr.print(f"kpsim: {exc.format_message()}", markup=False)
+            stderr.print("Try 'kpsim --help' for help.", markup=False)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         stderr.print("kpsim: aborted", markup=False)
         sys.exit(130)
     except (BrokenPipeError, KeyboardInterrupt):
@@ -78,7 +87,7 @@ def run(argv: list[str] | None = None) -> None:
         if os.environ.get("KPSIM_DEBUG"):
             raise
         stderr.print(
-            f"kpsim: internal error ({type(exc).__name__}: {exc}); "
+            f"kpsim: internal error ({type(exc).__name__}: {_one_line(exc)}); "
             "rerun with --debug for the traceback and please report it",
             markup=False,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -9,16 +10,13 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from simulator import atomic
-from simulator.cli.common import parse_date, parse_pairs, print_json, stdout
-from simulator.errors import InputError
+from simulator import atomic, progress
+from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
+from simulator.numbers.reader import read_error
 from simulator.numbers.reasons import describe
-from simulator.numbers.recipients import (
-    RecipientSource,
-    check_recipients,
-    read_recipients,
-    summarise,
-)
+from simulator.numbers.recipients import RecipientSource, check_list, read_recipients
+from simulator.privacy import mask_expr
+from simulator.progress import Meter
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
 
@@ -33,17 +31,42 @@ def collect_checked(lf: pl.LazyFrame, source: RecipientSource) -> pl.DataFrame:
     try:
         return lf.collect()
     except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read the list: {first}", file=source.label) from None
+        raise read_error(source.path, exc) from None
 
 
-def write_outputs(checked: pl.DataFrame, out: Path) -> dict[str, str]:
-    """recipients.parquet (every row, checked) and rejects.csv (rejected rows, UTF-8 with BOM)."""
-    flat = [name for name, dtype in checked.schema.items() if not dtype.is_nested()]
+NUMBER_COLUMNS = ("raw", "e164")
+
+
+OUTPUT_FILES = {"recipients": "recipients.parquet", "rejects": "rejects.csv"}
+
+
+def output_sinks(
+    checked: pl.LazyFrame, out: Path, stack: contextlib.ExitStack[Any], *, full_numbers: bool
+) -> list[pl.LazyFrame]:
+    """Lazy sinks of recipients.parquet (every row, checked) and rejects.csv (rejected rows,
+    UTF-8 with BOM) into temporary files renamed into place when `stack` closes cleanly;
+    phone numbers are masked unless `full_numbers`."""
+    if not full_numbers:
+        checked = checked.with_columns(mask_expr(c).alias(c) for c in NUMBER_COLUMNS)
+    flat = [name for name, dtype in checked.collect_schema().items() if not dtype.is_nested()]
     rejects = checked.filter(pl.col("status") == "rejected").select(flat)
-    parquet = atomic.write_parquet(out / "recipients.parquet", checked)
-    csv = atomic.write_with(out / "rejects.csv", lambda p: rejects.write_csv(p, include_bom=True))
-    return {"recipients": str(parquet), "rejects": str(csv)}
+    parquet = stack.enter_context(atomic.atomic_path(out / OUTPUT_FILES["recipients"]))
+    csv = stack.enter_context(atomic.atomic_path(out / OUTPUT_FILES["rejects"]))
+    return [
+        checked.sink_parquet(parquet, lazy=True),
+        rejects.sink_csv(csv, include_bom=True, lazy=True),
+    ]
+
+
+def write_outputs(
+    checked: pl.DataFrame | pl.LazyFrame, out: Path, *, full_numbers: bool = False
+) -> dict[str, str]:
+    """Write `output_sinks` (one streaming pass) and return the paths written."""
+    with contextlib.ExitStack() as stack:
+        pl.collect_all(
+            output_sinks(checked.lazy(), out, stack, full_numbers=full_numbers), engine="streaming"
+        )
+    return {name: str(out / file) for name, file in OUTPUT_FILES.items()}
 
 
 def _counts_table(title: str, counts: dict[str, int], total: int, describe_rows: bool) -> Table:
@@ -121,8 +144,9 @@ def check_cmd(
     out: Path | None = typer.Option(
         None,
         "--out",
-        help="Write recipients.parquet (every row) and rejects.csv here (full numbers).",
+        help="Write recipients.parquet (every row) and rejects.csv here (numbers masked).",
     ),
+    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
     rules: Path | None = typer.Option(
         None, "--rules", help="Rules directory (default: the shipped rules/)."
@@ -130,6 +154,7 @@ def check_cmd(
     assume: list[str] | None = typer.Option(
         None, "--assume", help="NAME=VALUE: switch a named assumption."
     ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
 ) -> None:
     """Normalise every number to E.164, classify it and resolve its carrier; count every row."""
     rs = load_ruleset(rules)
@@ -142,10 +167,19 @@ def check_cmd(
         encoding=encoding,
         ruleset=rs,
     )
-    checked = collect_checked(
-        check_recipients(source, as_of=day, ruleset=rs, settings=settings, dedupe=dedupe),
-        source,
-    )
+    with Meter(enabled=progress.wanted(quiet)) as meter, contextlib.ExitStack() as stack:
+        checked = check_list(
+            source, as_of=day, ruleset=rs, settings=settings, dedupe=dedupe, meter=meter
+        )
+        meter.step("counting", counted=False)
+        queries = checked.summary_queries()
+        sinks = (
+            []
+            if out is None
+            else output_sinks(checked.frame, out, stack, full_numbers=full_numbers)
+        )
+        with reading_list(file):
+            results = pl.collect_all([*queries, *sinks], engine="streaming")
     summary: dict[str, Any] = {
         "input": {
             "file": source.label,
@@ -156,10 +190,10 @@ def check_cmd(
         "as_of": day,
         "dedupe": dedupe,
         "assumptions": modelled_settings(rs, settings),
-        **summarise(checked),
+        **checked.summary(results[: len(queries)]),
     }
     if out is not None:
-        summary["outputs"] = write_outputs(checked, out)
+        summary["outputs"] = {name: str(out / file) for name, file in OUTPUT_FILES.items()}
     if as_json:
         print_json(summary)
     else:

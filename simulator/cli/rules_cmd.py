@@ -10,12 +10,12 @@ import typer
 from rich.table import Table
 
 from simulator.checks import lint_all as lint
-from simulator.cli.common import parse_date, parse_pairs, print_json, stdout
+from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.errors import NotApplicableError, UsageError
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.reference import Decision, evaluate
-from simulator.rules.ruleset import RuleSet, load_ruleset
+from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
 from simulator.rules.tables import resolved_rules
 
 app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
@@ -52,10 +52,16 @@ def lint_cmd(
         )
     else:
         for f in findings:
-            stdout.print(f.render(), markup=False)
+            stdout.print(f.render(), markup=False, soft_wrap=True)
         if not findings:
             stdout.print("rules are clean", markup=False)
     if findings:
+        files = sorted({Path(f.file).name for f in findings})
+        stderr.print(
+            f"kpsim: {len(findings)} problem(s) in {', '.join(files)} "
+            f"under {rules_dir(directory)}; fix the lines listed and run kpsim rules lint again",
+            markup=False,
+        )
         raise typer.Exit(4)
 
 

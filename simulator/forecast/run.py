@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from simulator.forecast.porting import load_porting, select_porting
 from simulator.forecast.uncertainty import cost_uncertainty
 from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
-from simulator.message.render import render_expr
-from simulator.numbers.recipients import check_recipients, summarise
+from simulator.message.render import parse_template, render_expr
+from simulator.numbers.recipients import check_list, passthrough_names, read_recipients
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
+from simulator.progress import Meter
 from simulator.report.money import sen_to_jpy
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
@@ -29,6 +31,9 @@ from simulator.rules.ruleset import RuleSet, load_ruleset
 from simulator.rules.tables import resolved_rules
 
 RecipientInput = str | Path | pl.DataFrame | pl.LazyFrame
+Sinks = Callable[[pl.LazyFrame, pl.LazyFrame], Sequence[pl.LazyFrame]]
+"""Lazy sinks (`sink_parquet(..., lazy=True)`) built from the priced rows and the checked
+recipients, run in the same streaming pass as the forecast's aggregates."""
 
 
 @dataclass(frozen=True)
@@ -51,17 +56,24 @@ class ForecastOptions:
     dedupe: bool = False
     rules_dir: Path | None = None
     input_name: str | None = None
+    progress: bool = False
 
 
 @dataclass
 class Forecast:
-    """The result: checked recipients, priced rows per plan (lazy) and the JSON-ready summary."""
+    """The result: checked recipients and priced rows per plan (both lazy, over the list read
+    once and its checked columns kept in scratch files), and the JSON-ready summary."""
 
-    checked: pl.DataFrame
+    checked_frame: pl.LazyFrame
     rows: pl.LazyFrame
     summary: dict[str, Any]
     rules_in_force: pl.DataFrame
     ruleset: RuleSet
+
+    @cached_property
+    def checked(self) -> pl.DataFrame:
+        """The checked recipients (`check_recipients` columns), collected on first use."""
+        return self.checked_frame.collect()
 
 
 def _check_options(opts: ForecastOptions) -> None:
@@ -110,8 +122,21 @@ def unit_prices_by_carrier(rules_in_force: pl.DataFrame, unit_prices: pl.DataFra
     )
 
 
-def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
-    """Price a recipient list under each plan on one date; see `Forecast` for what comes back."""
+def message_expr(message: str, columns: Sequence[str]) -> tuple[pl.Expr, bool]:
+    """The message per row and whether it is a template; a fixed text stays one literal."""
+    pieces = parse_template(message)
+    if any(p.is_placeholder for p in pieces):
+        return render_expr(message, columns), True
+    return pl.lit("".join(p.text for p in pieces), dtype=pl.Utf8).alias("message"), False
+
+
+def forecast(
+    recipients: RecipientInput, options: ForecastOptions, *, sinks: Sinks | None = None
+) -> Forecast:
+    """Price a recipient list under each plan on one date; see `Forecast` for what comes back.
+
+    The list is read once, in row batches; the aggregates, the summary counts and any `sinks`
+    then run in one streaming pass over its checked columns, and the 95% range in a second."""
     _check_options(options)
     if isinstance(recipients, (str, Path)) and options.input_name is None:
         options = replace(options, input_name=Path(recipients).name)
@@ -122,74 +147,82 @@ def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
         if p not in rs.plans:
             raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(rs.plans)}")
     day = options.as_of
-    checked = check_recipients(
+    source = read_recipients(
         recipients,
-        as_of=day,
-        ruleset=rs,
-        settings=settings,
         phone_column=options.phone_column,
         carrier_column=options.carrier_column,
         encoding=options.encoding,
-        dedupe=options.dedupe,
-    ).collect()
-    check = summarise(checked)
-    ok_rows = checked.lazy().filter(pl.col("status") == "ok")
-    passthrough = [c for c in checked.columns if c not in RESERVED_COLUMNS]
-    text = render_expr(options.message, passthrough)
-    templated = "{" in options.message.replace("{{", "").replace("}}", "")
-
-    book = load_default_price_book(options.rules_dir)
-    user_book: PriceBook | None = (
-        load_price_book(options.price_book) if options.price_book is not None else None
+        ruleset=rs,
     )
-    prices = resolve_prices(book, day, overrides=options.prices, user_book=user_book)
-    unit_prices = prices.unit_price_frame()
-    rules_in_force = resolved_rules(rs, day, settings)
-    segmentation = load_segmentation(options.rules_dir)
+    passthrough = passthrough_names(source.columns, source.phone_column)
+    text, templated = message_expr(options.message, list(passthrough.values()))
+    with Meter(enabled=options.progress) as meter:
+        checked = check_list(
+            source, as_of=day, ruleset=rs, settings=settings, dedupe=options.dedupe, meter=meter
+        )
+        meter.step("pricing", counted=False)
+        recipients_frame = checked.frame if templated else checked.derived
+        ok_rows = recipients_frame.filter(pl.col("status") == "ok")
 
-    frames: list[pl.LazyFrame] = []
-    plan_info: dict[str, dict[str, Any]] = {}
-    warnings: list[str] = []
-    for plan in plans:
-        available = rs.plans[plan].available_from
-        if day < available:
-            plan_info[plan] = {"sendable": False, "reason": f"plan starts {available.isoformat()}"}
-            continue
-        profile = profile_for(segmentation, plan, day, settings)
-        if not templated:
-            counted = count_parts(options.message, profile)
-            if counted.parts is None:
+        book = load_default_price_book(options.rules_dir)
+        user_book: PriceBook | None = (
+            load_price_book(options.price_book) if options.price_book is not None else None
+        )
+        prices = resolve_prices(book, day, overrides=options.prices, user_book=user_book)
+        unit_prices = prices.unit_price_frame()
+        rules_in_force = resolved_rules(rs, day, settings)
+        segmentation = load_segmentation(options.rules_dir)
+
+        frames: list[pl.LazyFrame] = []
+        plan_info: dict[str, dict[str, Any]] = {}
+        warnings: list[str] = []
+        for plan in plans:
+            available = rs.plans[plan].available_from
+            if day < available:
                 plan_info[plan] = {
                     "sendable": False,
-                    "reason": f"message too long ({counted.units} characters; "
-                    f"{profile.describe_limit()})",
+                    "reason": f"plan starts {available.isoformat()}",
                 }
-                warnings.append(f"the message is too long for {plan}: {plan_info[plan]['reason']}")
                 continue
-        plan_info[plan] = {"sendable": True, "reason": None, "profile": profile.id}
-        frames.append(
-            price_plan(
-                ok_rows,
-                plan,
-                rules_in_force=rules_in_force,
-                parts=parts_expr(text, profile),
-                unit_prices=unit_prices,
+            profile = profile_for(segmentation, plan, day, settings)
+            if not templated:
+                counted = count_parts(options.message, profile)
+                if counted.parts is None:
+                    plan_info[plan] = {
+                        "sendable": False,
+                        "reason": f"message too long ({counted.units} characters; "
+                        f"{profile.describe_limit()})",
+                    }
+                    warnings.append(
+                        f"the message is too long for {plan}: {plan_info[plan]['reason']}"
+                    )
+                    continue
+            plan_info[plan] = {"sendable": True, "reason": None, "profile": profile.id}
+            frames.append(
+                price_plan(
+                    ok_rows,
+                    plan,
+                    rules_in_force=rules_in_force,
+                    parts=parts_expr(text, profile),
+                    unit_prices=unit_prices,
+                )
             )
+        priced = price_plans(frames)
+        summary_queries = checked.summary_queries()
+        outputs = list(sinks(priced, checked.frame)) if sinks is not None else []
+        results = pl.collect_all(
+            [*summary_queries, _aggregate(priced), *outputs], engine="streaming"
         )
-    priced = price_plans(frames)
-    porting = select_porting(load_porting(options.rules_dir), settings)
-    per_carrier, uncertain = pl.collect_all(
-        [
-            _aggregate(priced),
-            cost_uncertainty(
-                priced.filter(pl.col("plan_status") == "priced").select(
-                    "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
-                ),
-                unit_prices_by_carrier(rules_in_force, unit_prices),
-                porting,
-            ).lazy(),
-        ]
-    )
+        check = checked.summary(results[: len(summary_queries)])
+        per_carrier = results[len(summary_queries)]
+        porting = select_porting(load_porting(options.rules_dir), settings)
+        uncertain = cost_uncertainty(
+            priced.filter(pl.col("plan_status") == "priced").select(
+                "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+            ),
+            unit_prices_by_carrier(rules_in_force, unit_prices),
+            porting,
+        )
     summary = build_summary(
         rs,
         options,
@@ -205,26 +238,16 @@ def forecast(recipients: RecipientInput, options: ForecastOptions) -> Forecast:
         templated=templated,
     )
     return Forecast(
-        checked=checked, rows=priced, summary=summary, rules_in_force=rules_in_force, ruleset=rs
+        checked_frame=checked.frame,
+        rows=priced,
+        summary=summary,
+        rules_in_force=rules_in_force,
+        ruleset=rs,
     )
 
 
 BASIS_RANK = ("unknown", "user", "upper_bound", "assumed_unchanged", "exact")
 """Price bases from least to most certain; a plan's basis is its least certain price."""
-
-RESERVED_COLUMNS = {
-    "row",
-    "raw",
-    "e164",
-    "number_class",
-    "repair",
-    "allocated_carrier",
-    "carrier",
-    "carrier_source",
-    "dup_of",
-    "status",
-    "reject_reason",
-}
 
 
 def _jpy(sen: int | None) -> Any:

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from simulator.errors import RulesError
 from simulator.numbers.reasons import REJECT_REASONS
+from simulator.rules.linter import EXTRA_CHECKS, Finding
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.schema import Identifier, Strict
 from simulator.rules.yaml_source import load_model
@@ -123,3 +124,15 @@ def issuance_starts(numbering: NumberingFile, settings: Mapping[str, str]) -> di
             raise RulesError(f"no start day for {item.assumption}={value!r}", file=NUMBERING_FILE)
         out[item.prefix] = item.starts[value]
     return out
+
+
+def lint_numbering(directory: Path, ruleset: RuleSet) -> list[Finding]:
+    """Linter hook: `numbering.yaml` loads and cites known sources and assumption values."""
+    try:
+        load_numbering(ruleset)
+    except RulesError as err:
+        return [Finding(err.file or str(directory), err.line or 1, "numbering", err.message)]
+    return []
+
+
+EXTRA_CHECKS.append(lint_numbering)

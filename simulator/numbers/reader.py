@@ -42,7 +42,9 @@ BINARY_MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
 }
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+OTHER_SEPARATORS = (";", "|")
 LOOKS_LIKE_NUMBER = re.compile(r"[0-9]{7,}")
+DIGIT_RUN = re.compile(r"[0-9][0-9() \-]{5,}[0-9]")
 # Bytes cp932 decodes to private-use or C1 control characters: never in a sheet Excel saved, so a
 # sample holding them is neither UTF-8 nor CP932.
 UNLIKELY_IN_CP932 = re.compile("[\x80-\x9f\ue000-\uf8ff]")
@@ -81,12 +83,18 @@ def fold_name(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", unicodedata.normalize("NFKC", name).lower())
 
 
+def _looks_like_number(name: str) -> bool:
+    """Seven or more digits, whatever separates them: a phone number, never shown in full."""
+    return sum(ch.isdigit() for ch in name) >= 7
+
+
 def _shown(name: str) -> str:
-    return mask_number(name) if LOOKS_LIKE_NUMBER.search(name) else repr(name)
+    return mask_number(name) if _looks_like_number(name) else repr(name)
 
 
-def _column_list(columns: Sequence[str]) -> str:
-    return ", ".join(_shown(c) for c in columns) or "(none)"
+def _column_list(columns: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(_shown(c[:60]) for c in columns[:limit]) or "(none)"
+    return shown + (f" and {len(columns) - limit:,} more" if len(columns) > limit else "")
 
 
 def find_column(
@@ -119,8 +127,11 @@ def find_column(
     if not required:
         return None
     hint = f"pass {option} NAME"
-    if any(LOOKS_LIKE_NUMBER.search(c) for c in columns):
+    if any(_looks_like_number(c) for c in columns):
         hint = "the file seems to have no header row; add one (e.g. phone) or " + hint
+    other = next((s for s in OTHER_SEPARATORS if len(columns) == 1 and s in columns[0]), None)
+    if other is not None:
+        hint = f"the columns seem to be separated by {other!r}; save the file as CSV or TSV"
     raise InputError(
         f"no {what} column found under any of the {len(candidates)} names in "
         f"rules/numbering.yaml (e.g. {', '.join(candidates[:3])}); "
@@ -182,6 +193,19 @@ def _decodes(head: bytes, codec: str, complete: bool) -> UnicodeDecodeError | No
     return None
 
 
+def _check_mixed(path: Path, head: bytes, bad_at: int) -> None:
+    """Non-ASCII UTF-8 lines before the first byte UTF-8 rejects: two encodings in one file."""
+    line_start = head.rfind(b"\n", 0, bad_at) + 1
+    if any(byte >= 0x80 for byte in head[:line_start]):
+        raise InputError(
+            f"mixes encodings: the lines before line {_line_at(head, bad_at)} are UTF-8, "
+            "that line is not (CP932/Shift_JIS?)",
+            file=path,
+            line=_line_at(head, bad_at),
+            hint="save the whole list again in one encoding, e.g. CSV UTF-8",
+        )
+
+
 def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
     """UTF-8 (with or without BOM), UTF-16 by its BOM, else CP932 when the sample decodes as it."""
     if head.startswith(codecs.BOM_UTF8):
@@ -191,6 +215,7 @@ def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
     utf8_error = _decodes(head, UTF8, complete)
     if utf8_error is None:
         return UTF8
+    _check_mixed(path, head, utf8_error.start)
     cp932_error = _decodes(head, CP932, complete)
     if cp932_error is None:
         return CP932
@@ -255,6 +280,14 @@ def _scan_text(path: Path, csv_path: Path) -> pl.LazyFrame:
     first = _first_line(csv_path)
     if not first.strip().strip("\ufeff"):
         raise InputError("file is empty (no header line)", file=path)
+    if not first.endswith("\n") and len(first.encode("utf-8")) >= SAMPLE_BYTES:
+        if "\r" in first:
+            raise _cr_line_ends(path)
+        raise InputError(
+            f"the first line is longer than {SAMPLE_BYTES >> 20} MB: no header line",
+            file=path,
+            hint="put one recipient per line, under a header line such as `phone`",
+        )
     options = {
         "separator": _separator(path, first),
         "infer_schema": False,
@@ -265,14 +298,115 @@ def _scan_text(path: Path, csv_path: Path) -> pl.LazyFrame:
     try:
         head = pl.read_csv(csv_path, n_rows=1, **options)  # type: ignore[arg-type]
     except pl.exceptions.PolarsError as exc:
-        raise InputError(f"cannot read as CSV: {_first_line_of(exc)}", file=path) from None
+        raise read_error(path, exc, csv_path) from None
     if head.height == 0:
-        raise InputError("has a header but no data rows", file=path, line=2)
+        raise _no_data_rows(path, csv_path, first)
     return pl.scan_csv(csv_path, **options)  # type: ignore[arg-type]
 
 
 def _first_line_of(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DIGIT_RUN.sub(lambda m: mask_number(m.group()), first)
+
+
+def _unclosed_quote_line(csv_path: Path) -> int | None:
+    """Line of the last `"` when the file holds an odd number of them: a quote never closed."""
+    quotes = lines = 0
+    last: int | None = None
+    with csv_path.open("rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            quotes += chunk.count(b'"')
+            at = chunk.rfind(b'"')
+            if at >= 0:
+                last = _line_at(chunk, at, lines)
+            lines += chunk.count(b"\n")
+    return last if quotes % 2 else None
+
+
+def _first_non_utf8_line(path: Path) -> int | None:
+    decoder = codecs.getincrementaldecoder(UTF8)("strict")
+    lines = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(CHUNK_BYTES)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return _line_at(chunk, max(exc.start, 0), lines)
+            if not chunk:
+                return None
+            lines += chunk.count(b"\n")
+
+
+def _quote_error(path: Path, line: int) -> InputError:
+    return InputError(
+        'a quote (") opened on this line is never closed',
+        file=path,
+        line=line,
+        hint='remove the quote, or write it twice ("") inside a quoted cell',
+    )
+
+
+def _cr_line_ends(path: Path) -> InputError:
+    return InputError(
+        "its lines end in a bare carriage return (CR, old Mac style), which kpsim cannot read",
+        file=path,
+        hint="save the list again as CSV UTF-8",
+    )
+
+
+def _no_data_rows(path: Path, csv_path: Path, first: str) -> InputError:
+    """Why a text file yields no data row: an open quote, CR-only line ends, or none at all."""
+    open_quote = _unclosed_quote_line(csv_path)
+    if open_quote is not None:
+        return _quote_error(path, open_quote)
+    if "\r" in first.rstrip("\r\n"):
+        return _cr_line_ends(path)
+    return InputError("has a header but no data rows", file=path, line=2)
+
+
+READ_ERROR_WORDS = ("csv", "utf-8", "utf8", "could not parse", "escaped", "malformed", "parquet")
+
+
+def is_read_error(exc: BaseException) -> bool:
+    """Whether a polars error raised while a list is collected comes from reading the file."""
+    lowered = str(exc).lower()
+    return isinstance(exc, pl.exceptions.PolarsError) and any(
+        word in lowered for word in READ_ERROR_WORDS
+    )
+
+
+def read_error(
+    path: Path | None, exc: pl.exceptions.PolarsError, csv_path: Path | None = None
+) -> InputError:
+    """A polars error met while reading a list (maybe lazily, later) as a one-line InputError."""
+    what = _first_line_of(exc)
+    if path is None:
+        return InputError(f"cannot read the list: {what}", file="<frame>")
+    text = csv_path or path
+    lowered = what.lower()
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return InputError(
+            f"cannot read as Parquet: {what}",
+            file=path,
+            hint="the file may be damaged or cut short; write it again",
+        )
+    if "utf-8" in lowered or "utf8" in lowered:
+        line = _first_non_utf8_line(text)
+        return InputError(
+            "not valid UTF-8 from this line on (lines in another encoding, e.g. CP932, added?)",
+            file=path,
+            line=line,
+            hint="save the whole list again in one encoding, e.g. CSV UTF-8",
+        )
+    open_quote = _unclosed_quote_line(text)
+    if open_quote is not None:
+        return _quote_error(path, open_quote)
+    return InputError(
+        f"cannot read as CSV: {what}",
+        file=path,
+        hint="the file may be damaged or cut short; save it again as CSV UTF-8",
+    )
 
 
 def _as_text(lf: pl.LazyFrame) -> pl.LazyFrame:

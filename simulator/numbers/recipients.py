@@ -3,12 +3,24 @@
 `check_recipients` returns one output row per input row, in input order, with these columns
 first (see CHECKED_SCHEMA), then the other input columns unchanged (the phone column is `raw`;
 a name that collides with an output column becomes `input_<name>`).
+
+`check_list` gives the same rows for lists larger than memory: it reads the list in row batches
+(one pass), keeps only the derived columns of each batch (spilled to scratch Parquet files beyond
+`SPILL_BYTES`), finds duplicates from those in hash buckets of bounded size, and rejoins the
+input columns by a second, cheap scan, so every later query streams.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
-from collections.abc import Mapping
+import math
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,16 +45,20 @@ from simulator.numbers.normalise import (
     split_prefix,
 )
 from simulator.numbers.numbering import load_numbering
-from simulator.numbers.reader import ROW, RecipientSource, read_source
+from simulator.numbers.reader import ROW, RecipientSource, is_read_error, read_error, read_source
 from simulator.numbers.tables import RegionTables, region_tables
 from simulator.privacy import mask_expr
+from simulator.progress import Meter
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset
+from simulator.rules.schema import Carrier
 
 __all__ = [
     "CHECKED_COLUMNS",
     "CHECKED_SCHEMA",
+    "CheckedList",
     "RecipientSource",
+    "check_list",
     "check_recipients",
     "normalise_one",
     "read_recipients",
@@ -104,7 +120,31 @@ def passthrough_names(columns: tuple[str, ...], phone: str) -> dict[str, str]:
     return out
 
 
-def check_recipients(
+@dataclass(frozen=True)
+class CheckSetup:
+    """What checking one list needs, built once from the rules: the source, the compiled
+    grammar and class rules, the carriers, and the internal names of the input columns."""
+
+    source: RecipientSource
+    grammar: Grammar
+    region: RegionTables
+    rules: ClassRules
+    carriers: tuple[Carrier, ...]
+    inputs: Mapping[str, str]
+    passthrough: Mapping[str, str]
+    dedupe: bool
+
+    @property
+    def phone(self) -> str:
+        return self.inputs[self.source.phone_column]
+
+    @property
+    def lookup(self) -> str | None:
+        column = self.source.carrier_column
+        return self.inputs[column] if column is not None else None
+
+
+def setup_check(
     source_or_frame: RecipientSource | Source,
     *,
     as_of: dt.date,
@@ -114,13 +154,12 @@ def check_recipients(
     carrier_column: str | None = None,
     encoding: str | None = None,
     dedupe: bool = False,
-) -> pl.LazyFrame:
-    """Normalise, classify and resolve the carrier of every row; see the module docstring."""
+) -> CheckSetup:
+    """Open the list (unless already open) and compile the rules for `as_of`."""
     rs = ruleset or load_ruleset(None)
     resolved = resolve_settings(rs, settings)
     numbering = load_numbering(rs)
     region = region_tables(numbering.region)
-    grammar = build_grammar(numbering, region)
     src = (
         source_or_frame
         if isinstance(source_or_frame, RecipientSource)
@@ -132,22 +171,64 @@ def check_recipients(
             encoding=encoding,
         )
     )
-    inputs = {name: f"__in{i}" for i, name in enumerate(src.columns)}
-    lf = src.frame.rename(inputs)
-    phone = inputs[src.phone_column]
-    lookup = inputs[src.carrier_column] if src.carrier_column is not None else None
-    lf = lf.with_columns(pl.col(phone).cast(pl.String).alias("raw"))
-    rules = class_rules(numbering, region, resolved, as_of)
-    lf = classify_numbers(lf, grammar=grammar, region=region, rules=rules)
-    lf = resolve_carriers(
-        lf, carriers=rs.carriers.values(), country_code=region.country_code, lookup=lookup
+    return CheckSetup(
+        source=src,
+        grammar=build_grammar(numbering, region),
+        region=region,
+        rules=class_rules(numbering, region, resolved, as_of),
+        carriers=tuple(rs.carriers.values()),
+        inputs={name: f"__in{i}" for i, name in enumerate(src.columns)},
+        passthrough=passthrough_names(src.columns, src.phone_column),
+        dedupe=dedupe,
     )
-    lf = with_duplicates(lf, dedupe=dedupe)
-    passthrough = passthrough_names(src.columns, src.phone_column)
+
+
+def checked_rows(lf: pl.LazyFrame, setup: CheckSetup) -> pl.LazyFrame:
+    """Rows of the source (with `row`) plus `raw`, the derived columns, `_reason` and
+    `_carrier_reason`; row-wise only, so any slice of the list gives its slice of the result."""
+    lf = lf.rename(dict(setup.inputs)).with_columns(
+        pl.col(setup.phone).cast(pl.String).alias("raw")
+    )
+    lf = classify_numbers(lf, grammar=setup.grammar, region=setup.region, rules=setup.rules)
+    return resolve_carriers(
+        lf, carriers=setup.carriers, country_code=setup.region.country_code, lookup=setup.lookup
+    )
+
+
+def checked_columns(lf: pl.LazyFrame, setup: CheckSetup) -> pl.LazyFrame:
+    """CHECKED_SCHEMA columns, then the other input columns under their output names."""
     return lf.select(
         *(pl.col(name).cast(dtype) for name, dtype in CHECKED_SCHEMA.items()),
-        *(pl.col(inputs[name]).alias(out) for name, out in passthrough.items()),
+        *(pl.col(setup.inputs[name]).alias(out) for name, out in setup.passthrough.items()),
     )
+
+
+def check_recipients(
+    source_or_frame: RecipientSource | Source,
+    *,
+    as_of: dt.date,
+    ruleset: RuleSet | None = None,
+    settings: Mapping[str, str] | None = None,
+    phone_column: str | None = None,
+    carrier_column: str | None = None,
+    encoding: str | None = None,
+    dedupe: bool = False,
+) -> pl.LazyFrame:
+    """Normalise, classify and resolve the carrier of every row; see the module docstring.
+
+    One lazy plan: right for frames and lists that fit in memory (`check_list` streams)."""
+    setup = setup_check(
+        source_or_frame,
+        as_of=as_of,
+        ruleset=ruleset,
+        settings=settings,
+        phone_column=phone_column,
+        carrier_column=carrier_column,
+        encoding=encoding,
+        dedupe=dedupe,
+    )
+    lf = with_duplicates(checked_rows(setup.source.frame, setup), dedupe=dedupe)
+    return checked_columns(lf, setup)
 
 
 def classify_numbers(
@@ -204,55 +285,357 @@ def with_duplicates(lf: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
     return apply_steps(lf, duplicate_steps(dedupe))
 
 
-def _counts(df: pl.DataFrame, column: str) -> dict[str, int]:
+COUNTED = ("status", "reject_reason", "number_class", "carrier", "carrier_source", "repair")
+
+
+def counts_query(checked: pl.LazyFrame) -> pl.LazyFrame:
+    """Rows and duplicates per combination of the counted columns: a small table from which
+    every count of the summary follows (one streaming aggregation)."""
+    return (
+        checked.group_by(COUNTED)
+        .agg(pl.len().alias("n"), pl.col("dup_of").is_not_null().sum().alias("duplicates"))
+        .with_columns(pl.col(COUNTED).cast(pl.String))
+    )
+
+
+def _counts(counts: pl.DataFrame, column: str) -> dict[str, int]:
     counted = (
-        df.filter(pl.col(column).is_not_null())
+        counts.filter(pl.col(column).is_not_null())
         .group_by(column)
-        .len()
-        .sort(["len", column], descending=[True, False])
+        .agg(pl.col("n").sum())
+        .sort(["n", column], descending=[True, False])
     )
     return {str(k): int(n) for k, n in counted.iter_rows()}
 
 
-def summarise(checked: pl.LazyFrame | pl.DataFrame) -> dict[str, Any]:
-    """Counts that reconcile (rows_in = ok + rejected) and masked examples of each reject reason."""
-    needed = [
-        "row",
-        "raw",
-        "e164",
-        "number_class",
-        "repair",
-        "carrier",
-        "carrier_source",
-        "dup_of",
-        "status",
-        "reject_reason",
-    ]
-    df = checked.lazy().select(needed).collect()
-    ok = df.filter(pl.col("status") == R.OK)
-    examples = (
-        df.filter(pl.col("reject_reason").is_not_null())
+def examples_query(checked: pl.LazyFrame) -> pl.LazyFrame:
+    """The first MAX_EXAMPLES rejected rows of each reason, masked (holds whole groups: use it
+    on frames that fit in memory; `check_list` gathers its examples batch by batch)."""
+    return (
+        checked.filter(pl.col("reject_reason").is_not_null())
         .group_by("reject_reason", maintain_order=True)
         .head(MAX_EXAMPLES)
-        .with_columns(masked=mask_expr(pl.coalesce("e164", "raw")))
+        .select("reject_reason", mask_expr(pl.coalesce("e164", "raw")).alias("masked"))
     )
-    by_example: dict[str, list[str]] = {}
-    for reason, masked in examples.select("reject_reason", "masked").iter_rows():
-        by_example.setdefault(str(reason), []).append(str(masked))
-    rejects = _counts(df, "reject_reason")
+
+
+def _examples_by_reason(frames: Sequence[pl.DataFrame]) -> dict[str, list[str]]:
+    by_reason: dict[str, list[str]] = {}
+    for frame in frames:
+        for reason, masked in frame.select("reject_reason", "masked").iter_rows():
+            shown = by_reason.setdefault(str(reason), [])
+            if len(shown) < MAX_EXAMPLES:
+                shown.append(str(masked))
+    return by_reason
+
+
+def summary_from(counts: pl.DataFrame, examples: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The summary of a checked list from `counts_query` and masked examples per reason."""
+    rows_in = int(counts["n"].sum())
+    ok = counts.filter(pl.col("status") == R.OK)
+    rejects = _counts(counts, "reject_reason")
     return {
-        "rows_in": df.height,
-        "ok": ok.height,
-        "rejected": df.height - ok.height,
+        "rows_in": rows_in,
+        "ok": int(ok["n"].sum()),
+        "rejected": rows_in - int(ok["n"].sum()),
         "rejects_by_reason": rejects,
-        "by_class": _counts(df, "number_class"),
+        "by_class": _counts(counts, "number_class"),
         "by_carrier": _counts(ok, "carrier"),
         "by_carrier_source": _counts(ok, "carrier_source"),
-        "duplicates": int(df["dup_of"].is_not_null().sum()),
-        "repaired": _counts(df, "repair"),
-        "examples": {reason: by_example.get(reason, []) for reason in rejects},
+        "duplicates": int(counts["duplicates"].sum()),
+        "repaired": _counts(counts, "repair"),
+        "examples": {reason: list(examples.get(reason, [])) for reason in rejects},
         "reason_descriptions": {reason: R.describe(reason) for reason in rejects},
     }
+
+
+def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> dict[str, Any]:
+    """Counts that reconcile (rows_in = ok + rejected) and masked examples of each reject reason."""
+    if isinstance(checked, CheckedList):
+        return checked.summarise()
+    counts, examples = pl.collect_all(
+        [counts_query(checked.lazy()), examples_query(checked.lazy())]
+    )
+    return summary_from(counts, _examples_by_reason([examples]))
+
+
+BATCH_ROWS = 500_000
+"""Rows checked per batch by `check_list` (a batch's working set is about 1 KB per row)."""
+SPILL_BYTES = 256 << 20
+"""Derived columns held in memory before `check_list` writes them to scratch files instead."""
+BUCKET_ROWS = 12_500_000
+"""Rows per hash bucket when looking for duplicates (about 60 bytes of memory per distinct key)."""
+
+KEY = "_key"
+FIRST = "_first"
+REASON = "_reason"
+CODED = ("number_class", "repair", "allocated_carrier", "carrier", "carrier_source")
+PART_SCHEMA: dict[str, pl.DataType] = {
+    ROW: pl.UInt64(),
+    KEY: pl.Int64(),
+    **{name: pl.Categorical() for name in CODED},
+    REASON: pl.Categorical(),
+}
+"""What `check_list` keeps of each row: the E.164 number as an integer (`+` and digits with no
+leading zero, so it rebuilds exactly), the few-valued columns as categoricals, and the reject
+reason before duplicates (about 40 bytes a row)."""
+
+
+def duplicate_key(e164: pl.Expr) -> pl.Expr:
+    """The E.164 digits as an integer: one cheap hash key per number."""
+    return e164.str.slice(1).cast(pl.Int64, strict=False)
+
+
+def e164_from_key(key: pl.Expr) -> pl.Expr:
+    return pl.when(key.is_not_null()).then(pl.lit("+") + key.cast(pl.String))
+
+
+def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
+    examples of each reject reason known before duplicates are found."""
+    rows = checked_rows(batch.lazy(), setup).with_columns(
+        pl.coalesce("_reason", "_carrier_reason").alias("reject_reason")
+    )
+    part = rows.select(
+        pl.col(ROW).cast(pl.UInt64),
+        duplicate_key(pl.col("e164")).alias(KEY),
+        *(pl.col(name).cast(pl.Categorical) for name in CODED),
+        pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
+    )
+    found, examples = pl.collect_all([part, examples_query(rows)], engine="in-memory")
+    return found, examples
+
+
+_scratch_dirs: list[Path] = []
+
+
+def _remove_scratch() -> None:
+    for directory in _scratch_dirs:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def scratch_directory() -> Path:
+    """A new temporary directory for one checked list, removed when the process exits."""
+    if not _scratch_dirs:
+        atexit.register(_remove_scratch)
+    directory = Path(tempfile.mkdtemp(prefix="kpsim-check-"))
+    _scratch_dirs.append(directory)
+    return directory
+
+
+@dataclass
+class Parts:
+    """The PART_SCHEMA rows of a list, batch by batch in row order: held in memory up to
+    SPILL_BYTES, then all written to Parquet files in a scratch directory (Parquet, not Arrow
+    IPC: polars memory-maps IPC files, which would count the whole scratch as resident)."""
+
+    frames: list[pl.DataFrame] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    held: int = 0
+    directory: Path | None = None
+
+    def add(self, part: pl.DataFrame) -> None:
+        self.frames.append(part)
+        self.held += int(part.estimated_size())
+        if self.files or self.held > SPILL_BYTES:
+            for frame in self.frames:
+                self._write(frame)
+            self.frames.clear()
+            self.held = 0
+
+    def _write(self, frame: pl.DataFrame) -> None:
+        if self.directory is None:
+            self.directory = scratch_directory()
+        path = self.directory / f"part-{len(self.files):06d}.parquet"
+        frame.write_parquet(path, compression="lz4", statistics=False)
+        self.files.append(path)
+
+    def lazy(self) -> pl.LazyFrame:
+        if self.files:
+            return pl.scan_parquet(self.files)
+        if self.frames:
+            return pl.concat(self.frames, rechunk=False).lazy()
+        return pl.LazyFrame(schema=PART_SCHEMA)
+
+    def remove(self) -> None:
+        """Delete the scratch files (the frames built on them can no longer be collected)."""
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def duplicate_firsts(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
+    """Each key seen more than once with the row of its first occurrence; counted one hash
+    bucket (key modulo the bucket count) at a time so memory stays bounded."""
+    keyed = parts.select(KEY, ROW).filter(pl.col(KEY).is_not_null())
+    buckets = max(1, math.ceil(rows / BUCKET_ROWS))
+    found = []
+    for bucket in range(buckets):
+        part = keyed if buckets == 1 else keyed.filter(pl.col(KEY) % buckets == bucket)
+        found.append(
+            part.group_by(KEY)
+            .agg(pl.col(ROW).min().alias(FIRST), pl.len().alias("_n"))
+            .filter(pl.col("_n") > 1)
+            .select(KEY, FIRST)
+            .collect(engine="streaming")
+        )
+    return pl.concat(found)
+
+
+def with_duplicate_firsts(
+    parts: pl.LazyFrame, firsts: pl.DataFrame, *, dedupe: bool
+) -> pl.LazyFrame:
+    """`e164`, `dup_of`, `reject_reason` and `status` from the first occurrences (as
+    `duplicate_steps`); the few-valued columns stay categorical."""
+    if firsts.height:
+        lf = parts.join(firsts.lazy(), on=KEY, how="left", maintain_order="left")
+    else:
+        lf = parts.with_columns(pl.lit(None, dtype=pl.UInt64).alias(FIRST))
+    dup_of = (
+        pl.when(pl.col(KEY).is_not_null() & (pl.col(FIRST) != pl.col(ROW)))
+        .then(pl.col(FIRST))
+        .alias("dup_of")
+    )
+    dup_reason = (
+        pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate", dtype=pl.Categorical))
+        if dedupe
+        else pl.lit(None, dtype=pl.Categorical)
+    )
+    reason = pl.coalesce(pl.col(REASON), dup_reason)
+    status = pl.when(reason.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
+    return lf.with_columns(dup_of).with_columns(
+        e164_from_key(pl.col(KEY)).alias("e164"),
+        reason.alias("reject_reason"),
+        status.cast(pl.Categorical).alias("status"),
+    )
+
+
+@dataclass(frozen=True)
+class CheckedList:
+    """A list checked by `check_list`. `frame` has exactly the rows and columns of
+    `check_recipients` (the input columns come from a second scan of the list); `derived` has
+    them all but `raw` and the other input columns (so it never rescans the list); `coded` is
+    `derived` with the few-valued columns still categorical (cheaper to group by)."""
+
+    setup: CheckSetup
+    frame: pl.LazyFrame
+    derived: pl.LazyFrame
+    coded: pl.LazyFrame
+    rows: int
+    examples: Mapping[str, list[str]]
+    parts: Parts
+
+    @property
+    def source(self) -> RecipientSource:
+        return self.setup.source
+
+    def summary_queries(self) -> list[pl.LazyFrame]:
+        """Streaming queries whose results `summary()` turns into the summary."""
+        duplicates = (
+            self.derived.filter(pl.col("reject_reason") == "duplicate")
+            .select("reject_reason", mask_expr("e164").alias("masked"))
+            .head(MAX_EXAMPLES)
+        )
+        return [counts_query(self.coded), duplicates]
+
+    def summary(self, results: Sequence[pl.DataFrame]) -> dict[str, Any]:
+        """The summary (as `summarise`) from the collected `summary_queries()`."""
+        counts, duplicates = results
+        examples = {**self.examples, **_examples_by_reason([duplicates])}
+        return summary_from(counts, examples)
+
+    def summarise(self) -> dict[str, Any]:
+        return self.summary(pl.collect_all(self.summary_queries(), engine="streaming"))
+
+
+def count_rows(source: RecipientSource) -> int:
+    """Data rows of a list, counted by polars without parsing fields (for a progress total)."""
+    return int(source.frame.select(pl.len()).collect(engine="streaming").item())
+
+
+def _batches(source: RecipientSource, batch_rows: int) -> Iterator[pl.DataFrame]:
+    try:
+        yield from source.frame.collect_batches(chunk_size=batch_rows)
+    except pl.exceptions.PolarsError as exc:
+        if is_read_error(exc):
+            raise read_error(source.path, exc) from None
+        raise
+
+
+WORKERS = 2
+
+
+def _checked_batches(
+    setup: CheckSetup, batch_rows: int
+) -> Iterator[tuple[int, tuple[pl.DataFrame, pl.DataFrame]]]:
+    """`check_batch` of each batch, in order, with WORKERS batches in flight."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        pending: deque[tuple[int, Future[tuple[pl.DataFrame, pl.DataFrame]]]] = deque()
+        for batch in _batches(setup.source, batch_rows):
+            pending.append((batch.height, pool.submit(check_batch, batch, setup)))
+            if len(pending) >= WORKERS:
+                height, future = pending.popleft()
+                yield height, future.result()
+        while pending:
+            height, future = pending.popleft()
+            yield height, future.result()
+
+
+def check_list(
+    source_or_frame: RecipientSource | Source,
+    *,
+    as_of: dt.date,
+    ruleset: RuleSet | None = None,
+    settings: Mapping[str, str] | None = None,
+    phone_column: str | None = None,
+    carrier_column: str | None = None,
+    encoding: str | None = None,
+    dedupe: bool = False,
+    meter: Meter | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> CheckedList:
+    """Check a list of any size in one pass of row batches; see the module docstring.
+
+    `meter` counts the rows checked (and shows them when enabled)."""
+    setup = setup_check(
+        source_or_frame,
+        as_of=as_of,
+        ruleset=ruleset,
+        settings=settings,
+        phone_column=phone_column,
+        carrier_column=carrier_column,
+        encoding=encoding,
+        dedupe=dedupe,
+    )
+    meter = meter or Meter(enabled=False)
+    total = count_rows(setup.source) if meter.enabled else None
+    meter.step(f"checking {setup.source.label}", total)
+    parts = Parts()
+    examples: list[pl.DataFrame] = []
+    rows = 0
+    for height, (part, found) in _checked_batches(setup, batch_rows):
+        parts.add(part)
+        examples.append(found)
+        rows += height
+        meter.advance(height)
+    coded_parts = parts.lazy()
+    coded = with_duplicate_firsts(coded_parts, duplicate_firsts(coded_parts, rows), dedupe=dedupe)
+    inputs = setup.source.frame.rename(dict(setup.inputs)).select(
+        pl.col(setup.phone).cast(pl.String).alias("raw"),
+        *(pl.col(setup.inputs[name]) for name in setup.passthrough),
+    )
+    frame = checked_columns(pl.concat([inputs, coded], how="horizontal"), setup)
+    derived = coded.select(
+        pl.col(name).cast(dtype) for name, dtype in CHECKED_SCHEMA.items() if name != "raw"
+    )
+    return CheckedList(
+        setup=setup,
+        frame=frame,
+        derived=derived,
+        coded=coded,
+        rows=rows,
+        examples=_examples_by_reason(examples),
+        parts=parts,
+    )
 
 
 def normalise_one(

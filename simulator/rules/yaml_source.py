@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 from simulator.errors import RulesError
 
 MAX_RULE_FILE_BYTES = 2_000_000
+MAX_NESTING = 64
+"""Deeper YAML is refused before it is built: composing it recurses (and crashes libyaml)."""
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when installed (same results, several times faster), else PyYAML's."""
 
@@ -66,15 +68,27 @@ def read_yaml(path: Path) -> YamlDocument:
             f"not UTF-8 (byte {exc.start})", file=path, hint="save rule files as UTF-8"
         ) from None
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=SAFE_LOADER):
+            line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else None
                 raise RulesError(
                     "YAML aliases (*name) are not allowed in rule files",
                     file=path,
                     line=line,
                     hint="write the value out in full",
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise RulesError(
+                        f"lists and mappings are nested more than {MAX_NESTING} levels deep",
+                        file=path,
+                        line=line,
+                        hint="check the brackets and indentation",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         root = yaml.compose(text, Loader=SAFE_LOADER)
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -82,16 +96,39 @@ def read_yaml(path: Path) -> YamlDocument:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise RulesError(f"YAML syntax error: {problem}", file=path, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        raise RulesError(
+            f"contains the control character {_codepoint(exc.character)}, which YAML does not allow",
+            file=path,
+            line=_line_of_char(text, exc.position),
+            hint="remove it: rule files are plain UTF-8 text",
+        ) from None
     except yaml.YAMLError as exc:
-        raise RulesError(f"YAML error: {exc}", file=path) from None
+        raise RulesError(f"YAML error: {_first_line(exc)}", file=path) from None
     except ValueError as exc:  # a scalar YAML cannot build, such as the date 2020-13-01
         raise RulesError(
-            f"invalid value: {exc}",
+            f"invalid value: {_first_line(exc).split('; use sys.')[0]}",
             file=path,
             line=_unbuildable_line(yaml.compose(text, Loader=SAFE_LOADER)),
-            hint="dates are YYYY-MM-DD",
+            hint="dates are YYYY-MM-DD and numbers are plain digits",
         ) from None
     return YamlDocument(path=path, data=data, root=root)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _codepoint(character: int | str) -> str:
+    return f"U+{character if isinstance(character, int) else ord(character):04X}"
+
+
+def _line_of_char(text: str, position: int) -> int:
+    """1-based line of character offset `position` (PyYAML counts characters, libyaml bytes)."""
+    if SAFE_LOADER is not yaml.SafeLoader:
+        return text.encode("utf-8")[:position].count(b"\n") + 1
+    return text[:position].count("\n") + 1
 
 
 def _unbuildable_line(node: yaml.Node | None) -> int | None:
@@ -119,13 +156,26 @@ def describe_location(loc: Sequence[int | str]) -> str:
     return out or "(top level)"
 
 
+ERROR_HINTS = {
+    "extra_forbidden": "an unknown key: check its spelling against rules/README.md",
+    "missing": "add it; rules/README.md describes every key",
+    "model_type": "expected `key: value` lines here",
+    "dict_type": "expected `key: value` lines here",
+    "list_type": "expected a list here: `[a, b]` or lines starting with `- `",
+}
+"""Plain-words advice for the pydantic errors a hand-edited YAML file most often meets."""
+
+
 def validation_error(doc: YamlDocument, exc: ValidationError) -> RulesError:
     """The first pydantic error as a one-line RulesError with file, line and YAML path."""
     first = exc.errors()[0]
     loc = [p for p in first["loc"] if isinstance(p, (int, str))]
     clean = [p for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
     return RulesError(
-        f"{describe_location(clean)}: {first['msg']}", file=doc.path, line=doc.line_of(clean)
+        f"{describe_location(clean)}: {first['msg']}",
+        file=doc.path,
+        line=doc.line_of(clean),
+        hint=ERROR_HINTS.get(first["type"]),
     )
 
 
