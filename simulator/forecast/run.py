@@ -98,6 +98,17 @@ def fixed_fee_sen(
     return total, names
 
 
+SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
+"""Each query and each plan scans the checked list on its own. With a shared scan, the streaming
+engine would buffer the whole list for the plans a vertical concat reads later."""
+
+
+def _uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
+    return priced.filter(pl.col("plan_status") == "priced").select(
+        "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+    )
+
+
 def _aggregate(priced: pl.LazyFrame) -> pl.LazyFrame:
     return priced.group_by("plan", "carrier", "plan_status").agg(
         pl.len().alias("recipients"),
@@ -173,7 +184,7 @@ def forecast(
         rules_in_force = resolved_rules(rs, day, settings)
         segmentation = load_segmentation(options.rules_dir)
 
-        frames: list[pl.LazyFrame] = []
+        frames: dict[str, pl.LazyFrame] = {}
         plan_info: dict[str, dict[str, Any]] = {}
         warnings: list[str] = []
         for plan in plans:
@@ -198,30 +209,36 @@ def forecast(
                     )
                     continue
             plan_info[plan] = {"sendable": True, "reason": None, "profile": profile.id}
-            frames.append(
-                price_plan(
-                    ok_rows,
-                    plan,
-                    rules_in_force=rules_in_force,
-                    parts=parts_expr(text, profile),
-                    unit_prices=unit_prices,
-                )
+            frames[plan] = price_plan(
+                ok_rows,
+                plan,
+                rules_in_force=rules_in_force,
+                parts=parts_expr(text, profile),
+                unit_prices=unit_prices,
             )
-        priced = price_plans(frames)
+        priced = price_plans(list(frames.values()))
+        per_plan = list(frames.values()) or [priced]
         summary_queries = checked.summary_queries()
         outputs = list(sinks(priced, checked.frame)) if sinks is not None else []
         results = pl.collect_all(
-            [*summary_queries, _aggregate(priced), *outputs], engine="streaming"
+            [*summary_queries, *(_aggregate(f) for f in per_plan), *outputs],
+            engine="streaming",
+            optimizations=SEPARATE_SCANS,
         )
         check = checked.summary(results[: len(summary_queries)])
-        per_carrier = results[len(summary_queries)]
+        per_carrier = pl.concat(
+            results[len(summary_queries) : len(summary_queries) + len(per_plan)]
+        )
         porting = select_porting(load_porting(options.rules_dir), settings)
-        uncertain = cost_uncertainty(
-            priced.filter(pl.col("plan_status") == "priced").select(
-                "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
-            ),
-            unit_prices_by_carrier(rules_in_force, unit_prices),
-            porting,
+        by_carrier = unit_prices_by_carrier(rules_in_force, unit_prices)
+        uncertain = pl.concat(
+            [
+                cost_uncertainty(_uncertainty_rows(frame), by_carrier, porting).filter(
+                    pl.col("plan") == plan
+                )
+                for plan, frame in frames.items()
+            ]
+            or [cost_uncertainty(_uncertainty_rows(priced), by_carrier, porting)]
         )
     summary = build_summary(
         rs,

@@ -18,7 +18,7 @@ import math
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -457,6 +457,12 @@ class Parts:
             return pl.concat(self.frames, rechunk=False).lazy()
         return pl.LazyFrame(schema=PART_SCHEMA)
 
+    def map(self, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+        """Replace every part by `change(part)`, one part in memory at a time."""
+        self.frames = [change(frame) for frame in self.frames]
+        for path in self.files:
+            change(pl.read_parquet(path)).write_parquet(path, compression="lz4", statistics=False)
+
     def remove(self) -> None:
         """Delete the scratch files (the frames built on them can no longer be collected)."""
         if self.directory is not None:
@@ -464,8 +470,8 @@ class Parts:
 
 
 def duplicate_firsts(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
-    """Each key seen more than once with the row of its first occurrence; counted one hash
-    bucket (key modulo the bucket count) at a time so memory stays bounded."""
+    """Each key seen more than once with the row of its first occurrence, sorted by key;
+    counted one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
     keyed = parts.select(KEY, ROW).filter(pl.col(KEY).is_not_null())
     buckets = max(1, math.ceil(rows / BUCKET_ROWS))
     found = []
@@ -478,23 +484,28 @@ def duplicate_firsts(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
             .select(KEY, FIRST)
             .collect(engine="streaming")
         )
-    return pl.concat(found)
+    return pl.concat(found).sort(KEY)
 
 
-def with_duplicate_firsts(
-    parts: pl.LazyFrame, firsts: pl.DataFrame, *, dedupe: bool
-) -> pl.LazyFrame:
-    """`e164`, `dup_of`, `reject_reason` and `status` from the first occurrences (as
-    `duplicate_steps`); the few-valued columns stay categorical."""
-    if firsts.height:
-        lf = parts.join(firsts.lazy(), on=KEY, how="left", maintain_order="left")
-    else:
-        lf = parts.with_columns(pl.lit(None, dtype=pl.UInt64).alias(FIRST))
-    dup_of = (
-        pl.when(pl.col(KEY).is_not_null() & (pl.col(FIRST) != pl.col(ROW)))
-        .then(pl.col(FIRST))
+def with_dup_of(part: pl.DataFrame, firsts: pl.DataFrame) -> pl.DataFrame:
+    """`dup_of` for one part: the first row of its key when that is another row. A binary
+    search in the sorted `firsts` (no hash join, so nothing is sampled or buffered)."""
+    if not firsts.height or not part.height:
+        return part.with_columns(pl.lit(None, dtype=pl.UInt64).alias("dup_of"))
+    keys, first_rows = firsts[KEY], firsts[FIRST]
+    at = keys.search_sorted(part[KEY].fill_null(-1)).clip(upper_bound=firsts.height - 1)
+    found = pl.DataFrame({"_k": keys.gather(at), FIRST: first_rows.gather(at)})
+    return part.with_columns(
+        pl.when((found["_k"] == pl.col(KEY)) & (found[FIRST] != pl.col(ROW)))
+        .then(found[FIRST])
+        .cast(pl.UInt64)
         .alias("dup_of")
     )
+
+
+def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
+    """`e164`, `reject_reason` and `status` from parts that have `dup_of` (as
+    `duplicate_steps`); the few-valued columns stay categorical."""
     dup_reason = (
         pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate", dtype=pl.Categorical))
         if dedupe
@@ -502,7 +513,7 @@ def with_duplicate_firsts(
     )
     reason = pl.coalesce(pl.col(REASON), dup_reason)
     status = pl.when(reason.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
-    return lf.with_columns(dup_of).with_columns(
+    return coded_parts.with_columns(
         e164_from_key(pl.col(KEY)).alias("e164"),
         reason.alias("reject_reason"),
         status.cast(pl.Categorical).alias("status"),
@@ -617,8 +628,12 @@ def check_list(
         examples.append(found)
         rows += height
         meter.advance(height)
-    coded_parts = parts.lazy()
-    coded = with_duplicate_firsts(coded_parts, duplicate_firsts(coded_parts, rows), dedupe=dedupe)
+    firsts = duplicate_firsts(parts.lazy(), rows)
+    parts.map(lambda part: with_dup_of(part, firsts))
+    coded = finished(
+        parts.lazy() if rows else pl.LazyFrame(schema={**PART_SCHEMA, "dup_of": pl.UInt64()}),
+        dedupe=dedupe,
+    )
     inputs = setup.source.frame.rename(dict(setup.inputs)).select(
         pl.col(setup.phone).cast(pl.String).alias("raw"),
         *(pl.col(setup.inputs[name]) for name in setup.passthrough),

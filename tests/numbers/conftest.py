@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from numbers_support import AS_OF, Checker
 
 from simulator.numbers.recipients import check_recipients
 from simulator.rules.ruleset import RuleSet, load_ruleset
-
-AS_OF = dt.date(2026, 11, 25)
-ROOT = Path(__file__).resolve().parents[2]
-DATASETS = ROOT / "datasets"
-
-Checker = Callable[..., pl.DataFrame]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import Checker
+from numbers_support import Checker
 
 from simulator.numbers.carrier import lookup_key_expr, lookup_names, lookup_table
 from simulator.rules.ruleset import RuleSet

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import DATASETS, ROOT
+from numbers_support import DATASETS, ROOT
 
 from simulator.cli.main import run
 

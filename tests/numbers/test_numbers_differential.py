@@ -13,10 +13,10 @@ from functools import cache
 
 import phonenumbers
 import polars as pl
-from conftest import AS_OF, Checker
 from hypothesis import given
 from hypothesis import strategies as st
 from numbers_reference import Expected, reference
+from numbers_support import AS_OF, Checker
 
 from simulator.numbers.numbering import NumberingFile, issuance_starts, load_numbering
 from simulator.numbers.tables import allocation_table

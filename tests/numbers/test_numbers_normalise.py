@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from conftest import Checker
+from numbers_support import Checker
 
 from simulator.numbers.normalise import normalise_expr
 from simulator.numbers.reasons import REJECT_REASONS, REPAIRS

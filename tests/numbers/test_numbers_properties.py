@@ -9,9 +9,9 @@ from typing import Any
 
 import polars as pl
 import pytest
-from conftest import DATASETS, Checker
 from hypothesis import given
 from hypothesis import strategies as st
+from numbers_support import DATASETS, Checker
 from test_numbers_differential import JUNK, dirty_international, dirty_japanese
 
 from simulator.numbers.recipients import summarise

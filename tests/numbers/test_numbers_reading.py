@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import AS_OF, DATASETS, Checker
+from numbers_support import AS_OF, DATASETS, Checker
 
 from simulator.errors import InputError, UsageError
 from simulator.numbers import reader
