@@ -12,9 +12,8 @@ from rich.table import Table
 
 from simulator import atomic, progress
 from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
-from simulator.numbers.reader import read_error
 from simulator.numbers.reasons import describe
-from simulator.numbers.recipients import RecipientSource, check_list, read_recipients
+from simulator.numbers.recipients import check_list, read_recipients
 from simulator.privacy import mask_expr
 from simulator.progress import Meter
 from simulator.rules.assumptions import modelled_settings, resolve_settings
@@ -24,14 +23,6 @@ app = typer.Typer(
     help="Read, normalise and classify recipient lists (every row accounted for).",
     no_args_is_help=True,
 )
-
-
-def collect_checked(lf: pl.LazyFrame, source: RecipientSource) -> pl.DataFrame:
-    """Collect a checked list; a read error deep in a large file becomes a one-line InputError."""
-    try:
-        return lf.collect()
-    except pl.exceptions.PolarsError as exc:
-        raise read_error(source.path, exc) from None
 
 
 NUMBER_COLUMNS = ("raw", "e164")
@@ -56,17 +47,6 @@ def output_sinks(
         checked.sink_parquet(parquet, lazy=True),
         rejects.sink_csv(csv, include_bom=True, lazy=True),
     ]
-
-
-def write_outputs(
-    checked: pl.DataFrame | pl.LazyFrame, out: Path, *, full_numbers: bool = False
-) -> dict[str, str]:
-    """Write `output_sinks` (one streaming pass) and return the paths written."""
-    with contextlib.ExitStack() as stack:
-        pl.collect_all(
-            output_sinks(checked.lazy(), out, stack, full_numbers=full_numbers), engine="streaming"
-        )
-    return {name: str(out / file) for name, file in OUTPUT_FILES.items()}
 
 
 def _counts_table(title: str, counts: dict[str, int], total: int, describe_rows: bool) -> Table:

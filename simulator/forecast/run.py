@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,11 @@ import simulator
 from simulator.engine.price_rows import price_plan, price_plans
 from simulator.errors import UsageError
 from simulator.forecast.porting import load_porting, select_porting
-from simulator.forecast.uncertainty import cost_uncertainty
+from simulator.forecast.uncertainty import ROWS_SCHEMA, cost_uncertainty
 from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
 from simulator.message.render import parse_template, render_expr
+from simulator.numbers.reader import ROW
 from simulator.numbers.recipients import check_list, passthrough_names, read_recipients
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
@@ -99,8 +100,9 @@ def fixed_fee_sen(
 
 
 SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
-"""Each query and each plan scans the checked list on its own. With a shared scan, the streaming
-engine would buffer the whole list for the plans a vertical concat reads later."""
+"""Each query scans the checked list on its own: a scan shared by queries that read at different
+speeds (or by the plans of an ordered concat, read one after another) makes the streaming engine
+buffer the list. Aggregates read the plans through `pl.union`, which reads them side by side."""
 
 
 def _uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
@@ -109,11 +111,14 @@ def _uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _aggregate(priced: pl.LazyFrame) -> pl.LazyFrame:
+def _aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
+    """Per plan, carrier and plan status: recipients, parts, cost and the rule outcome; with
+    `weight`, each row stands for that column's number of recipients."""
+    n = pl.col(weight) if weight is not None else None
     return priced.group_by("plan", "carrier", "plan_status").agg(
-        pl.len().alias("recipients"),
-        pl.col("parts").sum().alias("parts"),
-        pl.col("cost_sen").sum().alias("cost_sen"),
+        pl.len().alias("recipients") if n is None else n.sum().alias("recipients"),
+        (pl.col("parts") if n is None else pl.col("parts").cast(pl.Int64) * n).sum().alias("parts"),
+        (pl.col("cost_sen") if n is None else pl.col("cost_sen") * n).sum().alias("cost_sen"),
         pl.col("route").first(),
         pl.col("sender_kind").first(),
         pl.col("sender_value").first(),
@@ -122,6 +127,44 @@ def _aggregate(priced: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("rule_id").first(),
         pl.col("price_basis").first(),
     )
+
+
+GROUPED = ["carrier", "carrier_source", "allocated_carrier"]
+
+
+def sendable_groups(counts: pl.DataFrame) -> pl.DataFrame:
+    """The sendable rows of a checked list (from `counts_query`) as one stand-in recipient per
+    carrier, carrier source and allocated carrier, with `n`, the recipients it stands for."""
+    return (
+        counts.filter(pl.col("status") == "ok")
+        .group_by(GROUPED)
+        .agg(pl.col("n").sum())
+        .sort(GROUPED, nulls_last=True)
+        .with_row_index(ROW)
+        .with_columns(pl.col(ROW).cast(pl.UInt64), pl.lit(None, dtype=pl.Utf8).alias("e164"))
+    )
+
+
+def fixed_text_rows(
+    ok_rows: pl.LazyFrame, priced_groups: pl.DataFrame, parts: Mapping[str, int]
+) -> pl.LazyFrame:
+    """Priced recipient rows for the uncertainty of a message without placeholders: every
+    recipient of a plan has the same parts, so a row is priced exactly when its carrier is."""
+    frames = []
+    for plan, plan_parts in parts.items():
+        carriers = priced_groups.filter(
+            (pl.col("plan") == plan) & (pl.col("plan_status") == "priced")
+        )["carrier"]
+        frames.append(
+            ok_rows.filter(pl.col("carrier").is_in(carriers.unique().implode())).select(
+                pl.lit(plan, dtype=pl.Utf8).alias("plan"),
+                "carrier_source",
+                "carrier",
+                "allocated_carrier",
+                pl.lit(plan_parts, dtype=pl.UInt32).alias("parts"),
+            )
+        )
+    return pl.union(frames) if frames else pl.LazyFrame(schema=ROWS_SCHEMA)
 
 
 def unit_prices_by_carrier(rules_in_force: pl.DataFrame, unit_prices: pl.DataFrame) -> pl.DataFrame:
@@ -146,8 +189,9 @@ def forecast(
 ) -> Forecast:
     """Price a recipient list under each plan on one date; see `Forecast` for what comes back.
 
-    The list is read once, in row batches; the aggregates, the summary counts and any `sinks`
-    then run in one streaming pass over its checked columns, and the 95% range in a second."""
+    The list is read once, in row batches, into checked columns kept in scratch files; the
+    summary counts and any `sinks` then stream from those in one collect (a message without
+    placeholders is priced once per group of alike recipients), and the 95% range in another."""
     _check_options(options)
     if isinstance(recipients, (str, Path)) and options.input_name is None:
         options = replace(options, input_name=Path(recipients).name)
@@ -184,7 +228,8 @@ def forecast(
         rules_in_force = resolved_rules(rs, day, settings)
         segmentation = load_segmentation(options.rules_dir)
 
-        frames: dict[str, pl.LazyFrame] = {}
+        pricers: dict[str, Callable[[pl.LazyFrame], pl.LazyFrame]] = {}
+        fixed_parts: dict[str, int] = {}
         plan_info: dict[str, dict[str, Any]] = {}
         warnings: list[str] = []
         for plan in plans:
@@ -208,37 +253,42 @@ def forecast(
                         f"the message is too long for {plan}: {plan_info[plan]['reason']}"
                     )
                     continue
+                fixed_parts[plan] = counted.parts
             plan_info[plan] = {"sendable": True, "reason": None, "profile": profile.id}
-            frames[plan] = price_plan(
-                ok_rows,
-                plan,
+            pricers[plan] = partial(
+                price_plan,
+                plan=plan,
                 rules_in_force=rules_in_force,
                 parts=parts_expr(text, profile),
                 unit_prices=unit_prices,
             )
+        frames = {plan: price(ok_rows) for plan, price in pricers.items()}
         priced = price_plans(list(frames.values()))
-        per_plan = list(frames.values()) or [priced]
+        every_plan = pl.union(list(frames.values())) if frames else priced
         summary_queries = checked.summary_queries()
+        aggregates = [_aggregate(every_plan)] if templated else []
         outputs = list(sinks(priced, checked.frame)) if sinks is not None else []
         results = pl.collect_all(
-            [*summary_queries, *(_aggregate(f) for f in per_plan), *outputs],
+            [*summary_queries, *aggregates, *outputs],
             engine="streaming",
             optimizations=SEPARATE_SCANS,
         )
         check = checked.summary(results[: len(summary_queries)])
-        per_carrier = pl.concat(
-            results[len(summary_queries) : len(summary_queries) + len(per_plan)]
-        )
+        if templated:
+            per_carrier = results[len(summary_queries)]
+            uncertainty_rows = _uncertainty_rows(every_plan)
+        else:
+            groups = sendable_groups(results[0])
+            priced_groups = (
+                price_plans([price(groups.lazy()) for price in pricers.values()])
+                .join(groups.lazy().select(ROW, "n"), on=ROW)
+                .collect()
+            )
+            per_carrier = _aggregate(priced_groups.lazy(), weight="n").collect()
+            uncertainty_rows = fixed_text_rows(ok_rows, priced_groups, fixed_parts)
         porting = select_porting(load_porting(options.rules_dir), settings)
-        by_carrier = unit_prices_by_carrier(rules_in_force, unit_prices)
-        uncertain = pl.concat(
-            [
-                cost_uncertainty(_uncertainty_rows(frame), by_carrier, porting).filter(
-                    pl.col("plan") == plan
-                )
-                for plan, frame in frames.items()
-            ]
-            or [cost_uncertainty(_uncertainty_rows(priced), by_carrier, porting)]
+        uncertain = cost_uncertainty(
+            uncertainty_rows, unit_prices_by_carrier(rules_in_force, unit_prices), porting
         )
     summary = build_summary(
         rs,

@@ -4,10 +4,11 @@
 first (see CHECKED_SCHEMA), then the other input columns unchanged (the phone column is `raw`;
 a name that collides with an output column becomes `input_<name>`).
 
-`check_list` gives the same rows for lists larger than memory: it reads the list in row batches
-(one pass), keeps only the derived columns of each batch (spilled to scratch Parquet files beyond
-`SPILL_BYTES`), finds duplicates from those in hash buckets of bounded size, and rejoins the
-input columns by a second, cheap scan, so every later query streams.
+`check_list` gives the same rows for lists larger than memory: it reads the list once, in row
+batches checked in memory, keeps only the derived columns of each batch (spilled to scratch
+Parquet files beyond `SPILL_BYTES`), finds the rows that repeat an earlier number one hash
+bucket of bounded size at a time, adds `dup_of` to each part, and zips the input columns back
+from a second scan of the list, so that every later query streams with no join and no sort.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import math
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -285,7 +286,15 @@ def with_duplicates(lf: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
     return apply_steps(lf, duplicate_steps(dedupe))
 
 
-COUNTED = ("status", "reject_reason", "number_class", "carrier", "carrier_source", "repair")
+COUNTED = (
+    "status",
+    "reject_reason",
+    "number_class",
+    "carrier",
+    "carrier_source",
+    "allocated_carrier",
+    "repair",
+)
 
 
 def counts_query(checked: pl.LazyFrame) -> pl.LazyFrame:
@@ -363,8 +372,9 @@ BATCH_ROWS = 500_000
 """Rows checked per batch by `check_list` (a batch's working set is about 1 KB per row)."""
 SPILL_BYTES = 256 << 20
 """Derived columns held in memory before `check_list` writes them to scratch files instead."""
-BUCKET_ROWS = 12_500_000
-"""Rows per hash bucket when looking for duplicates (about 60 bytes of memory per distinct key)."""
+BUCKET_ROWS = 10_000_000
+"""Rows per hash bucket when looking for duplicates (held in memory with their hash table:
+about 60 bytes a row)."""
 
 KEY = "_key"
 FIRST = "_first"
@@ -427,41 +437,65 @@ def scratch_directory() -> Path:
 class Parts:
     """The PART_SCHEMA rows of a list, batch by batch in row order: held in memory up to
     SPILL_BYTES, then all written to Parquet files in a scratch directory (Parquet, not Arrow
-    IPC: polars memory-maps IPC files, which would count the whole scratch as resident)."""
+    IPC: polars memory-maps IPC files, which would count the whole scratch as resident).
+    `dup_of` comes later, per part, as a column of its own."""
 
     frames: list[pl.DataFrame] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    heights: list[int] = field(default_factory=list)
+    dup_files: list[Path] = field(default_factory=list)
     held: int = 0
     directory: Path | None = None
 
     def add(self, part: pl.DataFrame) -> None:
         self.frames.append(part)
+        self.heights.append(part.height)
         self.held += int(part.estimated_size())
         if self.files or self.held > SPILL_BYTES:
             for frame in self.frames:
-                self._write(frame)
+                self.files.append(self._write(frame, f"part-{len(self.files):06d}"))
             self.frames.clear()
             self.held = 0
 
-    def _write(self, frame: pl.DataFrame) -> None:
+    def _write(self, frame: pl.DataFrame, name: str) -> Path:
         if self.directory is None:
             self.directory = scratch_directory()
-        path = self.directory / f"part-{len(self.files):06d}.parquet"
+        path = self.directory / f"{name}.parquet"
         frame.write_parquet(path, compression="lz4", statistics=False)
-        self.files.append(path)
+        return path
+
+    def add_dup_of(self, dups: pl.DataFrame) -> None:
+        """Give each part its `dup_of` column from `duplicate_rows` (rows are numbered from 1
+        in part order, so each part's slice of `dups` is found by binary search)."""
+        rows = dups[ROW]
+        start = 1
+        columns = []
+        for height in self.heights:
+            low = rows.search_sorted(start, side="left")
+            high = rows.search_sorted(start + height, side="left")
+            found = dups.slice(low, high - low)
+            column = pl.repeat(None, height, dtype=pl.UInt64, eager=True).alias("dup_of")
+            if found.height:
+                column = column.scatter((found[ROW] - start).cast(pl.Int64), found["dup_of"])
+            columns.append(column)
+            start += height
+        if self.files:
+            self.dup_files = [
+                self._write(column.to_frame(), f"dup-{index:06d}")
+                for index, column in enumerate(columns)
+            ]
+        else:
+            self.frames = [f.with_columns(c) for f, c in zip(self.frames, columns, strict=True)]
 
     def lazy(self) -> pl.LazyFrame:
         if self.files:
-            return pl.scan_parquet(self.files)
+            parts = pl.scan_parquet(self.files)
+            if self.dup_files:
+                return pl.concat([parts, pl.scan_parquet(self.dup_files)], how="horizontal")
+            return parts
         if self.frames:
             return pl.concat(self.frames, rechunk=False).lazy()
         return pl.LazyFrame(schema=PART_SCHEMA)
-
-    def map(self, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
-        """Replace every part by `change(part)`, one part in memory at a time."""
-        self.frames = [change(frame) for frame in self.frames]
-        for path in self.files:
-            change(pl.read_parquet(path)).write_parquet(path, compression="lz4", statistics=False)
 
     def remove(self) -> None:
         """Delete the scratch files (the frames built on them can no longer be collected)."""
@@ -469,38 +503,21 @@ class Parts:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def duplicate_firsts(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
-    """Each key seen more than once with the row of its first occurrence, sorted by key;
-    counted one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
+def duplicate_rows(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
+    """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row. Keys
+    are taken one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
     keyed = parts.select(KEY, ROW).filter(pl.col(KEY).is_not_null())
     buckets = max(1, math.ceil(rows / BUCKET_ROWS))
-    found = []
+    found = [pl.DataFrame(schema={ROW: pl.UInt64(), "dup_of": pl.UInt64()})]
     for bucket in range(buckets):
         part = keyed if buckets == 1 else keyed.filter(pl.col(KEY) % buckets == bucket)
+        repeated = part.collect(engine="streaming").filter(pl.col(KEY).is_duplicated())
         found.append(
-            part.group_by(KEY)
-            .agg(pl.col(ROW).min().alias(FIRST), pl.len().alias("_n"))
-            .filter(pl.col("_n") > 1)
-            .select(KEY, FIRST)
-            .collect(engine="streaming")
+            repeated.with_columns(pl.col(ROW).min().over(KEY).alias(FIRST))
+            .filter(pl.col(ROW) != pl.col(FIRST))
+            .select(ROW, pl.col(FIRST).alias("dup_of"))
         )
-    return pl.concat(found).sort(KEY)
-
-
-def with_dup_of(part: pl.DataFrame, firsts: pl.DataFrame) -> pl.DataFrame:
-    """`dup_of` for one part: the first row of its key when that is another row. A binary
-    search in the sorted `firsts` (no hash join, so nothing is sampled or buffered)."""
-    if not firsts.height or not part.height:
-        return part.with_columns(pl.lit(None, dtype=pl.UInt64).alias("dup_of"))
-    keys, first_rows = firsts[KEY], firsts[FIRST]
-    at = keys.search_sorted(part[KEY].fill_null(-1)).clip(upper_bound=firsts.height - 1)
-    found = pl.DataFrame({"_k": keys.gather(at), FIRST: first_rows.gather(at)})
-    return part.with_columns(
-        pl.when((found["_k"] == pl.col(KEY)) & (found[FIRST] != pl.col(ROW)))
-        .then(found[FIRST])
-        .cast(pl.UInt64)
-        .alias("dup_of")
-    )
+    return pl.concat(found).sort(ROW)
 
 
 def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
@@ -540,7 +557,8 @@ class CheckedList:
         return self.setup.source
 
     def summary_queries(self) -> list[pl.LazyFrame]:
-        """Streaming queries whose results `summary()` turns into the summary."""
+        """Streaming queries whose results `summary()` turns into the summary: `counts_query`
+        first, then the masked examples of duplicates."""
         duplicates = (
             self.derived.filter(pl.col("reject_reason") == "duplicate")
             .select("reject_reason", mask_expr("e164").alias("masked"))
@@ -628,8 +646,7 @@ def check_list(
         examples.append(found)
         rows += height
         meter.advance(height)
-    firsts = duplicate_firsts(parts.lazy(), rows)
-    parts.map(lambda part: with_dup_of(part, firsts))
+    parts.add_dup_of(duplicate_rows(parts.lazy(), rows))
     coded = finished(
         parts.lazy() if rows else pl.LazyFrame(schema={**PART_SCHEMA, "dup_of": pl.UInt64()}),
         dedupe=dedupe,

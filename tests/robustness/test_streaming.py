@@ -1,0 +1,149 @@
+"""Lists larger than memory: checking in row batches (spilled to scratch files) gives exactly the
+rows and summary of the in-memory path, and a forecast keeps its memory bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from unittest import mock
+
+import polars as pl
+import psutil
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from simulator.forecast.run import ForecastOptions, forecast
+from simulator.numbers import recipients
+from simulator.numbers.recipients import check_list, check_recipients, summarise
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "datasets"))
+from generate import generate  # noqa: E402
+
+AS_OF = dt.date(2025, 6, 1)
+MEMORY_BOUND = 1536 << 20
+"""Peak RSS allowed to the child forecasting 300k rows: generous (it needs about 400 MiB), so
+the test catches a plan that holds the list in memory many times over, not allocator noise."""
+
+
+@functools.cache
+def pool(dirty_share: float, lookup: bool) -> pl.DataFrame:
+    """A generated list to slice examples from (generating costs more than checking)."""
+    for seed in range(100):
+        try:
+            return generate(
+                2_000, seed=seed, dirty_share=dirty_share, dup_share=0.2, lookup_column=lookup
+            )
+        except pl.exceptions.ComputeError:  # the generator fails when row 1 is a landline
+            continue
+    raise AssertionError("no seed generates a list")
+
+
+@st.composite
+def generated_lists(draw: st.DrawFn) -> pl.DataFrame:
+    """Slices of synthetic lists: dirty formats, landlines, repeats, maybe a lookup column."""
+    frame = pool(draw(st.sampled_from([0.0, 0.3, 0.9])), draw(st.booleans()))
+    start = draw(st.integers(0, frame.height - 1))
+    return frame.slice(start, draw(st.integers(1, 200)))
+
+
+@given(
+    frame=generated_lists(),
+    dedupe=st.booleans(),
+    batch_rows=st.integers(40, 150),
+    spill=st.booleans(),
+)
+def test_checking_in_batches_gives_the_rows_and_summary_of_the_in_memory_path(
+    frame: pl.DataFrame, dedupe: bool, batch_rows: int, spill: bool
+) -> None:
+    lookup = "carrier" if "carrier" in frame.columns else None
+    in_memory = check_recipients(frame, as_of=AS_OF, dedupe=dedupe, carrier_column=lookup)
+    expected = in_memory.collect()
+    with mock.patch.object(recipients, "SPILL_BYTES", 0 if spill else recipients.SPILL_BYTES):
+        streamed = check_list(
+            frame, as_of=AS_OF, dedupe=dedupe, carrier_column=lookup, batch_rows=batch_rows
+        )
+    assert bool(streamed.parts.files) == spill
+    assert_frame_equal(streamed.frame.collect(), expected)
+    assert streamed.summarise() == summarise(expected)
+
+
+def test_duplicates_are_found_across_batches_and_hash_buckets() -> None:
+    frame = pl.DataFrame({"phone": ["090-1234-5678", "08011112222", "+81 90 1234 5678"] * 5})
+    with mock.patch.object(recipients, "BUCKET_ROWS", 4):
+        streamed = check_list(frame, as_of=AS_OF, dedupe=True, batch_rows=2)
+    rows = streamed.frame.collect()
+    assert rows["dup_of"].to_list() == [None, None, 1, *[1, 2, 1] * 4]
+    assert streamed.summarise()["rejects_by_reason"] == {"duplicate": 13}
+
+
+@pytest.mark.parametrize(
+    "message", ["テスト配信です", "{name}様、ご予約の確認です", "x" * 200], ids=str.__len__
+)
+def test_a_forecast_read_in_spilled_batches_equals_one_read_in_one_piece(
+    tmp_path: Path, message: str
+) -> None:
+    path = tmp_path / "list.csv"
+    generate(3_000, seed=11, dup_share=0.05, lookup_column=True).write_csv(path)
+    options = ForecastOptions(message=message, as_of=AS_OF, dedupe=True, carrier_column="carrier")
+    whole = forecast(pl.read_csv(path, infer_schema=False), options)
+    with (
+        mock.patch.object(recipients, "SPILL_BYTES", 0),
+        mock.patch.object(recipients, "BATCH_ROWS", 700),
+    ):
+        batched = forecast(path, options)
+    assert batched.summary["rows_in"] == 3_000
+    assert {**batched.summary, "input": {}} == {**whole.summary, "input": {}}
+    by_plan = ["plan", "row"]
+    assert_frame_equal(batched.rows.collect().sort(by_plan), whole.rows.collect().sort(by_plan))
+    assert_frame_equal(batched.checked, whole.checked)
+
+
+CHILD = textwrap.dedent(
+    """
+    import json, resource, sys
+    from simulator.forecast.run import ForecastOptions, forecast
+    from simulator.numbers import recipients
+    recipients.BATCH_ROWS = 50_000
+    recipients.SPILL_BYTES = 1 << 20
+    options = ForecastOptions(message="テスト配信です", as_of=__import__("datetime").date(2025, 6, 1))
+    summary = forecast(sys.argv[1], options).summary
+    print(json.dumps({"rows": summary["rows_in"],
+                      "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+    """
+)
+
+
+def test_a_forecast_of_300k_rows_keeps_peak_memory_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    generate(300_000, seed=3).write_csv(path)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "KPSIM_PROGRESS": "0"},
+    )
+    watched = psutil.Process(child.pid)
+    peak = 0
+    while child.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.02)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["rows"] == 300_000
+    assert max(peak, report["peak"]) < MEMORY_BOUND
