@@ -71,7 +71,7 @@ class CountColumn(ProgressColumn):
 
 
 class RateColumn(ProgressColumn):
-    """Rows per second over the last seconds, e.g. `812,345 rows/s`."""
+    """Rows per second over the last seconds (else since the start), e.g. `812,345 rows/s`."""
 
     def __init__(self, unit: str) -> None:
         super().__init__()
@@ -79,7 +79,9 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        if not task.fields.get("counted", True) or speed is None:
+        if speed is None and task.elapsed:
+            speed = task.completed / task.elapsed
+        if not task.fields.get("counted", True) or not speed:
             return Text("")
         return Text(f"{speed:,.0f} {self.unit}/s", style="progress.data.speed")
 
