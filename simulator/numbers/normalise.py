@@ -122,7 +122,7 @@ def clean_text_expr(text: pl.Expr, g: Grammar) -> pl.Expr:
 
 
 def digits_expr(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_all(r"[^0-9]", "")
+    return text.str.replace_all(r"[^0-9]+", "")
 
 
 def two_numbers_expr(text: pl.Expr, digits: pl.Expr) -> pl.Expr:

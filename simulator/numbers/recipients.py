@@ -403,17 +403,24 @@ def e164_from_key(key: pl.Expr) -> pl.Expr:
 def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
     examples of each reject reason known before duplicates are found."""
-    rows = checked_rows(batch.lazy(), setup).with_columns(
-        pl.coalesce("_reason", "_carrier_reason").alias("reject_reason")
+    rows = (
+        checked_rows(batch.lazy(), setup)
+        .select(
+            pl.col(ROW).cast(pl.UInt64),
+            "raw",
+            "e164",
+            *CODED,
+            pl.coalesce("_reason", "_carrier_reason").alias("reject_reason"),
+        )
+        .collect(engine="in-memory")
     )
     part = rows.select(
-        pl.col(ROW).cast(pl.UInt64),
+        ROW,
         duplicate_key(pl.col("e164")).alias(KEY),
         *(pl.col(name).cast(pl.Categorical) for name in CODED),
         pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
     )
-    found, examples = pl.collect_all([part, examples_query(rows)], engine="in-memory")
-    return found, examples
+    return part, examples_query(rows.lazy()).collect(engine="in-memory")
 
 
 _scratch_dirs: list[Path] = []
