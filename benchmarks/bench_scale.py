@@ -1,4 +1,4 @@
-"""Benchmark: checking 1M, 10M, 100M dirty rows against the polars floor, time and peak memory.
+"""Benchmark: checking and forecasting 1M, 10M, 100M dirty rows against the polars floor.
 
     python benchmarks/bench_scale.py                          # 1M and 10M rows, median of 3
     python benchmarks/bench_scale.py --sizes 1M,10M,100M      # 100M: one run (about 25 min)
@@ -11,7 +11,9 @@ its own peak RSS (`ru_maxrss`), so one run's memory never hides in another's:
 (a) floor: polars scans the CSV and groups by a 5-digit prefix of the digits (as
     bench_recipients.py), the least any checker does;
 (b) `check_list(...)` + its summary: what `kpsim recipients check FILE` does (streaming: row
-    batches, derived columns spilled to scratch files, duplicates in bounded hash buckets).
+    batches, derived columns spilled to scratch files, duplicates in bounded hash buckets);
+(c) `forecast(...)` of a fixed message under standard, lite and full: what `kpsim forecast FILE`
+    computes (the check above, then pricing, porting uncertainty and the summary).
 
 Targets: time grows linearly with rows, (b)/(a) within 3x, peak RSS flat (under 4 GiB at 100M).
 """
@@ -175,26 +177,27 @@ def main(argv: list[str] | None = None) -> None:
                 f"{size_label(rows)}: generated {size_mb:,.0f} MB in {took:.0f} s", file=sys.stderr
             )
             repeat = args.repeat if rows < 100_000_000 else 1
-            got = medians(["floor", "check"], path, repeat)
+            got = medians(["floor", "check", "forecast"], path, repeat)
             rows_out.append((rows, size_mb, repeat, got))
             path.unlink()
 
-    print(f"\ncheck_list vs the floor, dirty share {args.dirty_share}; {machine()}\n")
+    print(f"\nkpsim vs the polars floor, dirty share {args.dirty_share}; {machine()}\n")
     print(
-        "| rows | CSV MB | runs | floor s | check s | ratio | check CPU s "
-        "| s per 1M rows | floor peak MiB | check peak MiB |"
+        "| rows | CSV MB | runs | floor s | check s | check/floor | forecast s | forecast/floor "
+        "| check s per 1M rows | peak MiB floor / check / forecast |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for rows, size_mb, repeat, got in rows_out:
-        a, b = got["floor"], got["check"]
+        a, b, c = got["floor"], got["check"], got["forecast"]
         print(
             f"| {size_label(rows)} | {size_mb:,.0f} | {repeat} | {a['wall']:.2f} | {b['wall']:.2f} "
-            f"| {b['wall'] / a['wall']:.2f} | {b['cpu']:.1f} | {b['wall'] / rows * 1e6:.2f} "
-            f"| {a['peak_mib']:,.0f} | {b['peak_mib']:,.0f} |"
+            f"| {b['wall'] / a['wall']:.2f} | {c['wall']:.2f} | {c['wall'] / a['wall']:.2f} "
+            f"| {b['wall'] / rows * 1e6:.2f} "
+            f"| {a['peak_mib']:,.0f} / {b['peak_mib']:,.0f} / {c['peak_mib']:,.0f} |"
         )
     print(
         "\nruns > 1: medians; each run is a fresh process (imports not timed); "
-        "targets: ratio <= 3, s per 1M rows flat (linear), check peak < 4 GiB at 100M"
+        "targets: ratio <= 3, s per 1M rows flat (linear), peak < 4 GiB at 100M"
     )
 
 
