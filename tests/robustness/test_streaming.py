@@ -38,14 +38,7 @@ the test catches a plan that holds the list in memory many times over, not alloc
 @functools.cache
 def pool(dirty_share: float, lookup: bool) -> pl.DataFrame:
     """A generated list to slice examples from (generating costs more than checking)."""
-    for seed in range(100):
-        try:
-            return generate(
-                2_000, seed=seed, dirty_share=dirty_share, dup_share=0.2, lookup_column=lookup
-            )
-        except pl.exceptions.ComputeError:  # the generator fails when row 1 is a landline
-            continue
-    raise AssertionError("no seed generates a list")
+    return generate(2_000, seed=0, dirty_share=dirty_share, dup_share=0.2, lookup_column=lookup)
 
 
 @st.composite
