@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 from forecast_helpers import MOBILE_BY_CARRIER, recipients, run
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from simulator.message.count import count_parts
@@ -143,3 +143,29 @@ def test_rows_in_equal_priced_plus_rejected_and_rejects_cost_nothing(
     assert s["rows_ok"] == len(good)
     rows = result.rows.collect()
     assert set(rows["row"].to_list()) <= set(range(1, len(good) + 1))
+
+
+@given(
+    carriers=st.lists(CARRIERS, min_size=1, max_size=25),
+    junk=st.lists(st.sampled_from(["03-1234-5678", "", "abc", "+1 212 555 0100"]), max_size=5),
+    lookup=st.booleans(),
+    on=DATES,
+    message=MESSAGES.filter(lambda m: "{" not in m),
+)
+def test_a_fixed_message_priced_per_carrier_group_equals_pricing_every_recipient(
+    carriers: list[str], junk: list[str], lookup: bool, on: dt.date, message: str
+) -> None:
+    """A message without placeholders is priced once per group of alike recipients; a
+    placeholder that renders to nothing forces the per-recipient path. Both must agree on
+    every figure of the summary: counts, costs, the 95% range and the rules cited."""
+    good = recipients(carriers, lookup=lookup)
+    bad = pl.DataFrame(
+        {"phone": junk, "name": ["j"] * len(junk)}
+        | ({"carrier": ["au"] * len(junk)} if lookup else {}),
+        schema=good.schema,
+    )
+    frame = pl.concat([good, bad]).with_columns(suffix=pl.lit(""))
+    grouped = run(frame, on=on, message=message).summary
+    assume(not any("too long" in w for w in grouped["warnings"]))  # templated: per-row reject
+    per_row = run(frame, on=on, message=message + "{suffix}").summary
+    assert {**grouped, "message": None} == {**per_row, "message": None}
