@@ -13,7 +13,7 @@ from rich.table import Table
 from simulator import atomic, progress
 from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
 from simulator.numbers.reasons import describe
-from simulator.numbers.recipients import check_list, read_recipients
+from simulator.numbers.recipients import check_list, collect_streaming, read_recipients
 from simulator.privacy import mask_expr
 from simulator.progress import Meter
 from simulator.rules.assumptions import modelled_settings, resolve_settings
@@ -159,7 +159,7 @@ def check_cmd(
             else output_sinks(checked.frame, out, stack, full_numbers=full_numbers)
         )
         with reading_list(file):
-            results = pl.collect_all([*queries, *sinks], engine="streaming")
+            results = collect_streaming([*queries, *sinks])
     summary: dict[str, Any] = {
         "input": {
             "file": source.label,

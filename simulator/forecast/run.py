@@ -21,7 +21,12 @@ from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
 from simulator.message.render import parse_template, render_expr
 from simulator.numbers.reader import ROW
-from simulator.numbers.recipients import check_list, passthrough_names, read_recipients
+from simulator.numbers.recipients import (
+    check_list,
+    collect_streaming,
+    passthrough_names,
+    read_recipients,
+)
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
 from simulator.progress import Meter
@@ -97,12 +102,6 @@ def fixed_fee_sen(
         unit = prices.unit_sen(name)
         total = None if unit is None or total is None else total + unit * sender_ids * periods
     return total, names
-
-
-SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
-"""Each query scans the checked list on its own: a scan shared by queries that read at different
-speeds (or by the plans of an ordered concat, read one after another) makes the streaming engine
-buffer the list. Aggregates read the plans through `pl.union`, which reads them side by side."""
 
 
 def _uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
@@ -264,15 +263,12 @@ def forecast(
             )
         frames = {plan: price(ok_rows) for plan, price in pricers.items()}
         priced = price_plans(list(frames.values()))
+        # pl.union reads the plans side by side; an ordered concat would buffer all but one.
         every_plan = pl.union(list(frames.values())) if frames else priced
         summary_queries = checked.summary_queries()
         aggregates = [_aggregate(every_plan)] if templated else []
         outputs = list(sinks(priced, checked.frame)) if sinks is not None else []
-        results = pl.collect_all(
-            [*summary_queries, *aggregates, *outputs],
-            engine="streaming",
-            optimizations=SEPARATE_SCANS,
-        )
+        results = collect_streaming([*summary_queries, *aggregates, *outputs])
         check = checked.summary(results[: len(summary_queries)])
         if templated:
             per_carrier = results[len(summary_queries)]

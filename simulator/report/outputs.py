@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from simulator import atomic
+from simulator.numbers.recipients import collect_streaming
 from simulator.privacy import mask_expr
 
 
@@ -100,7 +101,7 @@ def write_forecast_outputs(
         sinks = recipient_sinks(
             out_dir, stack, rows=rows, checked=checked.lazy(), full_numbers=full_numbers
         )
-        pl.collect_all(sinks, engine="streaming")
+        collect_streaming(sinks)
     written = {"recipients": out_dir / "recipients.parquet", "rejects": out_dir / "rejects.csv"}
     written.update(write_report_files(out_dir, summary))
     return written

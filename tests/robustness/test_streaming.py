@@ -140,3 +140,35 @@ def test_a_forecast_of_300k_rows_keeps_peak_memory_bounded(tmp_path: Path) -> No
     report = json.loads(out.strip().splitlines()[-1])
     assert report["rows"] == 300_000
     assert max(peak, report["peak"]) < MEMORY_BOUND
+
+
+def test_queries_over_one_checked_list_never_share_a_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queries that read one scan at different speeds make the streaming engine buffer the whole
+    list (6.6 GiB for `recipients check` at 100M rows in bench_scale.py): every collect of
+    several queries — the summary, `recipients check --out`, a forecast and its outputs — keeps
+    common-subplan elimination off, so each query scans on its own."""
+    from simulator.cli.main import run
+
+    path = tmp_path / "list.csv"
+    generate(2_000, seed=5).write_csv(path)
+    collects: list[tuple[int, pl.QueryOptFlags | None]] = []
+    collect_all = pl.collect_all
+
+    def spy(queries: list[pl.LazyFrame], **kwargs: object) -> list[pl.DataFrame]:
+        collects.append((len(queries), kwargs.get("optimizations")))  # type: ignore[arg-type]
+        return collect_all(queries, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "collect_all", spy)
+    check_list(path, as_of=AS_OF).summarise()
+    for args in (
+        ["recipients", "check", str(path), "--out", str(tmp_path / "checked"), "--quiet"],
+        ["forecast", str(path), "--message", "テスト", "--out", str(tmp_path / "fc"), "--quiet"],
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            run([*args, "--as-of", AS_OF.isoformat()])
+        assert stopped.value.code == 0
+    shared = [opts for n, opts in collects if n > 1]
+    assert len(shared) >= 3
+    assert all(opts is not None and not opts.comm_subplan_elim for opts in shared)
