@@ -16,6 +16,7 @@ from rich.console import Console
 
 from simulator.errors import UsageError
 from simulator.numbers.reader import is_read_error, read_error
+from simulator.rules.ruleset import RuleSet
 
 stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -44,17 +45,14 @@ def parse_pairs(values: list[str] | None, *, option: str) -> dict[str, str]:
     return out
 
 
-def parse_plans(value: str | None, known: list[str]) -> list[str]:
-    """A comma-separated plan list, checked against the plans the rules define."""
+def parse_plans(value: str | None, rs: RuleSet) -> list[str]:
+    """A comma-separated plan list (every plan when None), checked against the rules."""
     if value is None:
-        return list(known)
+        return rs.plan_ids()
     plans = [p.strip() for p in value.split(",") if p.strip()]
-    for p in plans:
-        if p not in known:
-            raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(known)}")
     if not plans:
-        raise UsageError("no plan given", hint=f"choose from {', '.join(known)}")
-    return plans
+        raise UsageError("no plan given", hint=f"choose from {', '.join(rs.plans)}")
+    return rs.plan_ids(plans)
 
 
 def to_jsonable(obj: Any) -> Any:

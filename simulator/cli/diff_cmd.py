@@ -86,8 +86,7 @@ def diff_cmd(
 
     if plan is not None and plans is not None:
         raise UsageError("give --plan or --plans, not both")
-    known = list(load_ruleset(rules_b).plans)
-    chosen = parse_plans(plan or plans, known) if (plan or plans) else None
+    chosen = parse_plans(plan or plans, load_ruleset(rules_b)) if (plan or plans) else None
     both = parse_pairs(assume, option="--assume")
     with reading_list(file):
         result = diff_forecasts(

@@ -76,11 +76,10 @@ def forecast_cmd(
     from simulator.rules.ruleset import load_ruleset
 
     text = read_message(message, message_file)
-    known = list(load_ruleset(rules).plans)
     options = ForecastOptions(
         message=text,
         as_of=parse_date(as_of),
-        plans=parse_plans(plans, known),
+        plans=parse_plans(plans, load_ruleset(rules)),
         sender=sender,
         kp_sender=kp_sender,
         sender_ids=sender_ids,

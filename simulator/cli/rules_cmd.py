@@ -11,7 +11,7 @@ from rich.table import Table
 
 from simulator.checks import lint_all as lint
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
-from simulator.errors import NotApplicableError, UsageError
+from simulator.errors import NotApplicableError
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.reference import Decision, evaluate
@@ -117,12 +117,8 @@ def history_cmd(
 ) -> None:
     """Every rule version with its date, outcome and sources."""
     rs = load_ruleset(rules)
-    if plan is not None and plan not in rs.plans:
-        raise UsageError(f"unknown plan {plan!r}", hint=f"choose from {', '.join(rs.plans)}")
-    if carrier is not None and carrier not in rs.carriers:
-        raise UsageError(
-            f"unknown carrier {carrier!r}", hint=f"choose from {', '.join(rs.carriers)}"
-        )
+    rs.plan_ids([plan] if plan is not None else [])
+    rs.carrier_ids([carrier] if carrier is not None else [])
     versions = sorted(
         (
             r
@@ -179,12 +175,8 @@ def explain_payload(
     """Everything `explain` says about one number under one plan on one day."""
     from simulator.numbers.recipients import normalise_one
 
-    if plan not in rs.plans:
-        raise UsageError(f"unknown plan {plan!r}", hint=f"choose from {', '.join(rs.plans)}")
-    if carrier is not None and carrier not in rs.carriers:
-        raise UsageError(
-            f"unknown carrier {carrier!r}", hint=f"choose from {', '.join(rs.carriers)}"
-        )
+    rs.plan_ids([plan])
+    rs.carrier_ids([carrier] if carrier is not None else [])
     checked = normalise_one(number, as_of=day, ruleset=rs, settings=settings, carrier=carrier)
     if checked["number_class"] != "mobile":
         raise NotApplicableError(

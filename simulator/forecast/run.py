@@ -196,10 +196,7 @@ def forecast(
         options = replace(options, input_name=Path(recipients).name)
     rs = load_ruleset(options.rules_dir)
     settings = resolve_settings(rs, options.assume)
-    plans = list(options.plans) if options.plans is not None else list(rs.plans)
-    for p in plans:
-        if p not in rs.plans:
-            raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(rs.plans)}")
+    plans = rs.plan_ids(options.plans)
     day = options.as_of
     source = read_recipients(
         recipients,

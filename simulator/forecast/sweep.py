@@ -271,10 +271,7 @@ class Context:
     def load(cls, scn: Scenario) -> Context:
         rs = load_ruleset(scn.rules_dir)
         settings = resolve_settings(rs, scn.assume)
-        plans = list(scn.plans) if scn.plans is not None else list(rs.plans)
-        for p in plans:
-            if p not in rs.plans:
-                raise UsageError(f"unknown plan {p!r}", hint=f"choose from {', '.join(rs.plans)}")
+        plans = rs.plan_ids(scn.plans)
         return cls(
             ruleset=rs,
             settings=settings,

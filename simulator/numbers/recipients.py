@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import polars as pl
 
@@ -57,6 +57,7 @@ from simulator.rules.schema import Carrier
 __all__ = [
     "CHECKED_COLUMNS",
     "CHECKED_SCHEMA",
+    "CheckOptions",
     "CheckedList",
     "RecipientSource",
     "check_list",
@@ -145,6 +146,17 @@ class CheckSetup:
         return self.inputs[column] if column is not None else None
 
 
+class CheckOptions(TypedDict, total=False):
+    """How to read and check a list, as `setup_check` takes them."""
+
+    ruleset: RuleSet | None
+    settings: Mapping[str, str] | None
+    phone_column: str | None
+    carrier_column: str | None
+    encoding: str | None
+    dedupe: bool
+
+
 def setup_check(
     source_or_frame: RecipientSource | Source,
     *,
@@ -208,27 +220,13 @@ def check_recipients(
     source_or_frame: RecipientSource | Source,
     *,
     as_of: dt.date,
-    ruleset: RuleSet | None = None,
-    settings: Mapping[str, str] | None = None,
-    phone_column: str | None = None,
-    carrier_column: str | None = None,
-    encoding: str | None = None,
-    dedupe: bool = False,
+    **options: Unpack[CheckOptions],
 ) -> pl.LazyFrame:
     """Normalise, classify and resolve the carrier of every row; see the module docstring.
 
     One lazy plan: right for frames and lists that fit in memory (`check_list` streams)."""
-    setup = setup_check(
-        source_or_frame,
-        as_of=as_of,
-        ruleset=ruleset,
-        settings=settings,
-        phone_column=phone_column,
-        carrier_column=carrier_column,
-        encoding=encoding,
-        dedupe=dedupe,
-    )
-    lf = with_duplicates(checked_rows(setup.source.frame, setup), dedupe=dedupe)
+    setup = setup_check(source_or_frame, as_of=as_of, **options)
+    lf = with_duplicates(checked_rows(setup.source.frame, setup), dedupe=setup.dedupe)
     return checked_columns(lf, setup)
 
 
@@ -632,28 +630,14 @@ def check_list(
     source_or_frame: RecipientSource | Source,
     *,
     as_of: dt.date,
-    ruleset: RuleSet | None = None,
-    settings: Mapping[str, str] | None = None,
-    phone_column: str | None = None,
-    carrier_column: str | None = None,
-    encoding: str | None = None,
-    dedupe: bool = False,
     meter: Meter | None = None,
     batch_rows: int = BATCH_ROWS,
+    **options: Unpack[CheckOptions],
 ) -> CheckedList:
     """Check a list of any size in one pass of row batches; see the module docstring.
 
     `meter` counts the rows checked (and shows them when enabled)."""
-    setup = setup_check(
-        source_or_frame,
-        as_of=as_of,
-        ruleset=ruleset,
-        settings=settings,
-        phone_column=phone_column,
-        carrier_column=carrier_column,
-        encoding=encoding,
-        dedupe=dedupe,
-    )
+    setup = setup_check(source_or_frame, as_of=as_of, **options)
     meter = meter or Meter(enabled=False)
     total = count_rows(setup.source) if meter.enabled else None
     meter.step(f"checking {setup.source.label}", total)
@@ -668,7 +652,7 @@ def check_list(
     parts.add_dup_of(duplicate_rows(parts.lazy(), rows))
     coded = finished(
         parts.lazy() if rows else pl.LazyFrame(schema={**PART_SCHEMA, "dup_of": pl.UInt64()}),
-        dedupe=dedupe,
+        dedupe=setup.dedupe,
     )
     inputs = setup.source.frame.rename(dict(setup.inputs)).select(
         pl.col(setup.phone).cast(pl.String).alias("raw"),

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.errors import NotApplicableError, UsageError
+from simulator.errors import NotApplicableError
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.schema import Outcome, Rule, Source
 
@@ -63,12 +63,8 @@ def evaluate(
     settings: Mapping[str, str],
 ) -> Decision:
     """Route, sender display and charge class for `plan` to `carrier` on `on`."""
-    if plan not in ruleset.plans:
-        raise UsageError(f"unknown plan {plan!r}", hint=f"choose from {', '.join(ruleset.plans)}")
-    if carrier not in ruleset.carriers:
-        raise UsageError(
-            f"unknown carrier {carrier!r}", hint=f"choose from {', '.join(ruleset.carriers)}"
-        )
+    ruleset.plan_ids([plan])
+    ruleset.carrier_ids([carrier])
     available = ruleset.plans[plan].available_from
     if on < available:
         raise NotApplicableError(

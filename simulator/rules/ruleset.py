@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from simulator.errors import RulesError
+from simulator.errors import RulesError, UsageError
 from simulator.rules.schema import (
     ApiFile,
     Assumption,
@@ -63,6 +63,22 @@ class RuleSet:
 
     def iter_rules(self) -> Iterator[RoutingRule]:
         return iter(self.routing)
+
+    def plan_ids(self, selected: Iterable[str] | None = None) -> list[str]:
+        """The selected plans (every plan when None); a UsageError names one the rules lack."""
+        return _known("plan", self.plans, selected)
+
+    def carrier_ids(self, selected: Iterable[str] | None = None) -> list[str]:
+        """The selected carriers (every carrier when None); a UsageError names an unknown one."""
+        return _known("carrier", self.carriers, selected)
+
+
+def _known(kind: str, defined: Mapping[str, object], selected: Iterable[str] | None) -> list[str]:
+    names = list(defined) if selected is None else list(selected)
+    for name in names:
+        if name not in defined:
+            raise UsageError(f"unknown {kind} {name!r}", hint=f"choose from {', '.join(defined)}")
+    return names
 
 
 def rules_dir(path: str | Path | None) -> Path:

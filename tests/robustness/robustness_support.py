@@ -43,11 +43,10 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def kpsim(*args: str | Path, debug: bool = False, timeout: float = 120) -> Run:
-    """`python -m simulator ARGS` (what the `kpsim` script runs) in a child process."""
-    argv = [*(["--debug"] if debug else []), *map(str, args)]
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", *argv],
+def python(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python ARGV` in a child process at the repository root, output captured as text."""
+    return subprocess.run(
+        [sys.executable, *argv],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -57,6 +56,12 @@ def kpsim(*args: str | Path, debug: bool = False, timeout: float = 120) -> Run:
         timeout=timeout,
         check=False,
     )
+
+
+def kpsim(*args: str | Path, debug: bool = False, timeout: float = 120) -> Run:
+    """`python -m simulator ARGS` (what the `kpsim` script runs) in a child process."""
+    argv = [*(["--debug"] if debug else []), *map(str, args)]
+    done = python("-m", "simulator", *argv, timeout=timeout)
     return Run(tuple(argv), done.returncode, done.stdout, done.stderr)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 from robustness_support import (
@@ -19,8 +17,8 @@ from robustness_support import (
     EXIT_USAGE,
     REPO,
     Run,
-    child_env,
     kpsim_many,
+    python,
 )
 
 from simulator.rules.ruleset import DEFAULT_RULES_DIR
@@ -52,15 +50,7 @@ run(sys.argv[1:])
 
 
 def with_fault(*args: str) -> Run:
-    done = subprocess.run(
-        [sys.executable, "-c", FAULT, *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=child_env(),
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", FAULT, *args)
     return Run(args, done.returncode, done.stdout, done.stderr)
 
 

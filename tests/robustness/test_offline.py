@@ -4,14 +4,12 @@ simulator module opens no socket."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import pytest_socket
-from robustness_support import AS_OF, REPO, child_env, kpsim_here, write_list
+from robustness_support import AS_OF, kpsim_here, python, write_list
 
 pytestmark = pytest.mark.slow
 
@@ -77,14 +75,6 @@ print(len(names))
 
 def test_importing_every_simulator_module_opens_no_socket() -> None:
     """In a fresh interpreter, so that every module really executes its imports."""
-    done = subprocess.run(
-        [sys.executable, "-c", IMPORT_EVERYTHING],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=child_env(),
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", IMPORT_EVERYTHING)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) >= 40

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -20,14 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
+from robustness_support import REPO, child_env, load_generator
 
 from simulator.forecast.run import ForecastOptions, forecast
 from simulator.numbers import recipients
 from simulator.numbers.recipients import check_list, check_recipients, summarise
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "datasets"))
-from generate import generate  # noqa: E402
+generate = load_generator().generate
 
 AS_OF = dt.date(2025, 6, 1)
 MEMORY_BOUND = 1536 << 20
@@ -125,7 +123,7 @@ def test_a_forecast_of_300k_rows_keeps_peak_memory_bounded(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "KPSIM_PROGRESS": "0"},
+        env=child_env(KPSIM_PROGRESS="0"),
     )
     watched = psutil.Process(child.pid)
     peak = 0
