@@ -91,8 +91,8 @@ def check(path: Path) -> Any:
 
 def forecast(path: Path) -> Any:
     """What `kpsim forecast FILE --message ...` computes for standard, lite and full."""
-    from simulator.forecast.run import ForecastOptions
-    from simulator.forecast.run import forecast as run_forecast
+    from simulator.analysis.run import ForecastOptions
+    from simulator.analysis.run import forecast as run_forecast
 
     options = ForecastOptions(message=MESSAGE, as_of=AS_OF, plans=["standard", "lite", "full"])
     return run_forecast(path, options).summary
@@ -105,7 +105,7 @@ def child(task: str, path: Path) -> None:
     """Run one task after importing everything it needs; print its timings as JSON."""
     import resource
 
-    import simulator.forecast.run  # noqa: F401  (imports are not timed)
+    import simulator.analysis.run  # noqa: F401  (imports are not timed)
 
     start, start_cpu = time.perf_counter(), time.process_time()
     TASKS[task](path)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from simulator._version import __version__
+from simulator.api import forecast
 
-from simulator import forecast as forecast  # the callable forecast package
+__all__ = ["__version__", "forecast"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from simulator.forecast.run import Forecast, ForecastOptions, RecipientInput
-from simulator.forecast.run import forecast as run_forecast
+from simulator.analysis.run import Forecast, ForecastOptions, RecipientInput
+from simulator.analysis.run import forecast as run_forecast
 
 
 def forecast(

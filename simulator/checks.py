@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import simulator.forecast.porting
+import simulator.analysis.porting
 import simulator.message.lint
 import simulator.numbers.numbering
 import simulator.pricing.lint  # noqa: F401  (importing registers the checks)

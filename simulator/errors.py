@@ -6,7 +6,10 @@ from pathlib import Path
 
 
 class KpsimError(Exception):
-    """A mistake the user can fix; the CLI prints `str(err)` on one line and exits `exit_code`."""
+    """A mistake the user can fix; the CLI prints `str(err)` on one line and exits `exit_code`.
+
+    `kind` is the family (it decides the exit code); `code` names the problem within it, so
+    callers and tests compare problems without reading the English wording."""
 
     exit_code = 1
     kind = "error"
@@ -18,8 +21,10 @@ class KpsimError(Exception):
         file: str | Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.message = message
+        self.code = code or self.kind
         self.file = str(file) if file is not None else None
         self.line = line
         self.hint = hint
@@ -38,6 +43,7 @@ class KpsimError(Exception):
         return {
             "error": self.render(),
             "kind": self.kind,
+            "code": self.code,
             "file": self.file,
             "line": self.line,
             "exit_code": self.exit_code,

@@ -1,4 +1,7 @@
-"""Shared test setup: hypothesis profiles (derandomised and bounded on CI, deeper locally)."""
+"""Shared test setup: hypothesis profiles.
+
+`ci` (derandomised, bounded) is the default everywhere, so a newcomer's run takes as long as CI's;
+`HYPOTHESIS_PROFILE=dev` opts into the deep profile (300 examples, about five times longer)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,4 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
-)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")

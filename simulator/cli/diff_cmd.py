@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from simulator import atomic, progress
+from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.cli.common import (
     parse_date,
     parse_pairs,
@@ -18,7 +19,6 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
-from simulator.forecast.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.privacy import mask_expr
 from simulator.report.money import fmt_jpy
 from simulator.report.outputs import summary_json

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from simulator import progress
+from simulator.analysis.run import ForecastOptions, forecast
 from simulator.cli.common import (
     parse_date,
     parse_pairs,
@@ -17,7 +18,6 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import InputError
-from simulator.forecast.run import ForecastOptions, forecast
 from simulator.report.outputs import output_sinks, write_report_files
 from simulator.report.text import print_forecast
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 
+from simulator._version import __version__
 from simulator.cli.common import dumps, stderr
-from simulator.errors import KpsimError
+from simulator.errors import KpsimError, UsageError
 from simulator.numbers.reader import DIGIT_RUN
 from simulator.privacy import mask_number
 
@@ -22,9 +22,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"kpsim {__version__}\n")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the kpsim version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
 ) -> None:
     if debug:
         os.environ["KPSIM_DEBUG"] = "1"
@@ -71,14 +84,16 @@ def run(argv: list[str] | None = None) -> None:
             sys.stdout.write(dumps(err.as_dict()) + "\n")
         stderr.print(f"kpsim: {err.render()}", markup=False)
         sys.exit(err.exit_code)
-    except (click.exceptions.Exit, typer.Exit) as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (click.ClickException, typer.TyperException) as exc:  # typer >= 0.26 vendors click
+    except typer.TyperException as exc:  # typer's usage errors (it vendors click)
         if exc.format_message():  # empty after the help shown for a bare `kpsim` or group
-            stderr.print(f"kpsim: {exc.format_message()}", markup=False)
-            stderr.print("Try 'kpsim --help' for help.", markup=False)
+            usage = UsageError(" ".join(exc.format_message().split()), hint="try 'kpsim --help'")
+            if _wants_json(args):
+                sys.stdout.write(dumps(usage.as_dict()) + "\n")
+            stderr.print(f"kpsim: {usage.render()}", markup=False)
         sys.exit(2)
-    except (click.exceptions.Abort, typer.Abort):
+    except typer.Abort:
         stderr.print("kpsim: aborted", markup=False)
         sys.exit(130)
     except (BrokenPipeError, KeyboardInterrupt):

@@ -99,8 +99,14 @@ class PriceBook:
         return self.lines.get(name)
 
 
-def _fail(doc: YamlDocument, loc: list[int | str], message: str, hint: str | None = None) -> None:
-    raise RulesError(message, file=doc.path, line=doc.line_of(loc), hint=hint)
+def _fail(
+    doc: YamlDocument,
+    loc: list[int | str],
+    message: str,
+    hint: str | None = None,
+    code: str = "invalid_price_book",
+) -> None:
+    raise RulesError(message, file=doc.path, line=doc.line_of(loc), hint=hint, code=code)
 
 
 def _check_dates(doc: YamlDocument, where: list[int | str], dates: list[dt.date]) -> None:
@@ -113,6 +119,7 @@ def _check_dates(doc: YamlDocument, where: list[int | str], dates: list[dt.date]
                 f"{describe_location([*where, j])}: effective_from {cur} is {relation} the "
                 f"previous period ({prev})",
                 hint="list periods in date order, one per day",
+                code="dates_out_of_order",
             )
 
 
@@ -200,7 +207,9 @@ def load_price_book(path: Path) -> PriceBook:
     try:
         return _load(Path(path), "user")
     except RulesError as err:
-        raise InputError(err.message, file=err.file, line=err.line, hint=err.hint) from None
+        raise InputError(
+            err.message, file=err.file, line=err.line, hint=err.hint, code=err.code
+        ) from None
 
 
 def load_default_price_book(rules_dir: Path | None = None) -> PriceBook:

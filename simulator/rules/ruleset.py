@@ -25,7 +25,8 @@ from simulator.rules.yaml_source import load_model, parse_model, read_yaml
 
 T = TypeVar("T", Source, Carrier, Plan, Assumption)
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+DEFAULT_RULES_DIR = (Path(__file__).parent / "shipped").resolve()
+"""The shipped rules: the repository's `rules/`, installed inside the package as `shipped/`."""
 
 
 @dataclass(frozen=True)

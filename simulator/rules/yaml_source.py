@@ -55,64 +55,87 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RulesError(f"cannot read file: {exc.strerror}", file=path) from None
+        raise RulesError(
+            f"cannot read file: {exc.strerror}", file=path, code="unreadable"
+        ) from None
     if len(raw) > MAX_RULE_FILE_BYTES:
         raise RulesError(
             f"file is {len(raw)} bytes, more than the {MAX_RULE_FILE_BYTES} a rule file may have",
             file=path,
+            code="too_large",
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RulesError(
-            f"not UTF-8 (byte {exc.start})", file=path, hint="save rule files as UTF-8"
+            f"not UTF-8 (byte {exc.start})",
+            file=path,
+            hint="save rule files as UTF-8",
+            code="not_utf8",
         ) from None
     try:
-        depth = 0
-        for event in yaml.parse(text, Loader=SAFE_LOADER):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, yaml.AliasEvent):
-                raise RulesError(
-                    "YAML aliases (*name) are not allowed in rule files",
-                    file=path,
-                    line=line,
-                    hint="write the value out in full",
-                )
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise RulesError(
-                        f"lists and mappings are nested more than {MAX_NESTING} levels deep",
-                        file=path,
-                        line=line,
-                        hint="check the brackets and indentation",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        try:
+            _refuse_aliases_and_nesting(text, path, SAFE_LOADER)
+        except yaml.MarkedYAMLError:
+            # libyaml may stop at its own nesting limit while scanning ahead, before kpsim's
+            # check sees the events; PyYAML's own parser streams, so it names the real problem.
+            _refuse_aliases_and_nesting(text, path, yaml.SafeLoader)
+            raise
         root = yaml.compose(text, Loader=SAFE_LOADER)
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise RulesError(f"YAML syntax error: {problem}", file=path, line=line) from None
+        raise RulesError(
+            f"YAML syntax error: {problem}", file=path, line=line, code="yaml_syntax"
+        ) from None
     except yaml.reader.ReaderError as exc:
         raise RulesError(
             f"contains the control character {_codepoint(exc.character)}, which YAML does not allow",
             file=path,
             line=_line_of_char(text, exc.position),
             hint="remove it: rule files are plain UTF-8 text",
+            code="control_character",
         ) from None
     except yaml.YAMLError as exc:
-        raise RulesError(f"YAML error: {_first_line(exc)}", file=path) from None
+        raise RulesError(f"YAML error: {_first_line(exc)}", file=path, code="yaml_syntax") from None
     except ValueError as exc:  # a scalar YAML cannot build, such as the date 2020-13-01
         raise RulesError(
             f"invalid value: {_first_line(exc).split('; use sys.')[0]}",
             file=path,
             line=_unbuildable_line(yaml.compose(text, Loader=SAFE_LOADER)),
             hint="dates are YYYY-MM-DD and numbers are plain digits",
+            code="invalid_value",
         ) from None
     return YamlDocument(path=path, data=data, root=root)
+
+
+def _refuse_aliases_and_nesting(text: str, path: Path, loader: type[yaml.SafeLoader]) -> None:
+    """Refuse aliases and deep nesting from the event stream, before any node is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent):
+            raise RulesError(
+                "YAML aliases (*name) are not allowed in rule files",
+                file=path,
+                line=line,
+                hint="write the value out in full",
+                code="yaml_alias",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise RulesError(
+                    f"lists and mappings are nested more than {MAX_NESTING} levels deep",
+                    file=path,
+                    line=line,
+                    hint="check the brackets and indentation",
+                    code="yaml_nesting",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _first_line(exc: BaseException) -> str:
@@ -166,6 +189,10 @@ ERROR_HINTS = {
 """Plain-words advice for the pydantic errors a hand-edited YAML file most often meets."""
 
 
+ERROR_CODES = {"extra_forbidden": "unknown_key", "missing": "missing_key"}
+"""kpsim's codes for pydantic's error types; every other type is an `invalid_value`."""
+
+
 def validation_error(doc: YamlDocument, exc: ValidationError) -> RulesError:
     """The first pydantic error as a one-line RulesError with file, line and YAML path."""
     first = exc.errors()[0]
@@ -176,13 +203,16 @@ def validation_error(doc: YamlDocument, exc: ValidationError) -> RulesError:
         file=doc.path,
         line=doc.line_of(clean),
         hint=ERROR_HINTS.get(first["type"]),
+        code=ERROR_CODES.get(first["type"], "invalid_value"),
     )
 
 
 def parse_model(doc: YamlDocument, model: type[M]) -> M:
     """Validate a YAML document against a pydantic model, reporting the file and line on failure."""
     if doc.data is None:
-        raise RulesError("file is empty", file=doc.path, hint="see rules/README.md for the format")
+        raise RulesError(
+            "file is empty", file=doc.path, hint="see rules/README.md for the format", code="empty"
+        )
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:

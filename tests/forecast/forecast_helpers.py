@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from simulator.forecast.run import Forecast, ForecastOptions, forecast
+from simulator.analysis.run import Forecast, ForecastOptions, forecast
 
 MOBILE_BY_CARRIER = {
     "docomo": "090-1234-{:04d}",

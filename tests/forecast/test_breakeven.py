@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.errors import NotApplicableError, UsageError
-from simulator.forecast.breakeven import (
+from simulator.analysis.breakeven import (
     Affine,
     PiecewiseAffine,
     carrier_share_where_full_exceeds_lite_by,
@@ -22,7 +21,8 @@ from simulator.forecast.breakeven import (
     volume_where_cost_per_message_reaches,
     volume_where_plans_cost_the_same,
 )
-from simulator.forecast.sweep import CarrierShare, Mix, Volume, sweep
+from simulator.analysis.sweep import CarrierShare, Mix, Volume, sweep
+from simulator.errors import NotApplicableError, UsageError
 
 DAY = dt.date(2025, 6, 1)
 MIXES = [

@@ -8,7 +8,7 @@ from forecast_helpers import MOBILE_BY_CARRIER, recipients
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.forecast.diff import diff_forecasts
+from simulator.analysis.diff import diff_forecasts
 
 FOUR = ["docomo", "au", "softbank", "rakuten"]
 

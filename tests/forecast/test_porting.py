@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.errors import RulesError, UsageError
-from simulator.forecast.porting import (
+from simulator.analysis.porting import (
     PORTING_SCHEMA,
     PortingMatrix,
     lint_porting,
     load_porting,
     select_porting,
 )
+from simulator.errors import RulesError, UsageError
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import DEFAULT_RULES_DIR, load_ruleset
 from simulator.rules.schema import Strict

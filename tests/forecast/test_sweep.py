@@ -11,10 +11,9 @@ from forecast_helpers import recipients, run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.errors import UsageError
-from simulator.forecast.porting import load_porting
-from simulator.forecast.run import ForecastOptions, forecast, unit_prices_by_carrier
-from simulator.forecast.sweep import (
+from simulator.analysis.porting import load_porting
+from simulator.analysis.run import ForecastOptions, forecast, unit_prices_by_carrier
+from simulator.analysis.sweep import (
     RESULT_COLUMNS,
     CarrierShare,
     MessageLength,
@@ -24,7 +23,8 @@ from simulator.forecast.sweep import (
     Volume,
     sweep,
 )
-from simulator.forecast.uncertainty import cost_uncertainty
+from simulator.analysis.uncertainty import cost_uncertainty
+from simulator.errors import UsageError
 from simulator.numbers.tables import allocation_table
 from simulator.pricing.book import load_default_price_book
 from simulator.pricing.resolve import resolve_prices

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.errors import InputError, UsageError
-from simulator.forecast.porting import PortingMatrix, load_porting
-from simulator.forecast.uncertainty import (
+from simulator.analysis.porting import PortingMatrix, load_porting
+from simulator.analysis.uncertainty import (
     RESULT_SCHEMA,
     SIMULATION_SCHEMA,
     cost_uncertainty,
     simulate_costs,
 )
+from simulator.errors import InputError, UsageError
 
 MATRIX = load_porting()
 CARRIERS = MATRIX.carriers

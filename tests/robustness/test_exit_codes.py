@@ -105,8 +105,7 @@ def test_each_outcome_exits_with_its_documented_code(
         assert run.err == "" and run.out
         return
     assert run.err.startswith("kpsim: ") and says is not None and says in run.err
-    lines = run.err.splitlines()
-    assert len(lines) == (2 if name == "usage-option" else 1), run.err  # click adds "Try --help"
+    assert len(run.err.splitlines()) == 1, run.err
 
 
 def test_an_internal_error_is_one_line_with_numbers_masked_and_debug_shows_the_traceback(

@@ -15,8 +15,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator.analysis.porting import load_porting
 from simulator.errors import KpsimError, RulesError
-from simulator.forecast.porting import load_porting
 from simulator.message.profiles import load_segmentation_rules
 from simulator.numbers.numbering import load_numbering
 from simulator.pricing.book import load_default_price_book

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from robustness_support import REPO, child_env, load_generator
 
-from simulator.forecast.run import ForecastOptions, forecast
+from simulator.analysis.run import ForecastOptions, forecast
 from simulator.numbers import recipients
 from simulator.numbers.recipients import check_list, check_recipients, summarise
 
@@ -102,7 +102,7 @@ def test_a_forecast_read_in_spilled_batches_equals_one_read_in_one_piece(
 CHILD = textwrap.dedent(
     """
     import json, resource, sys
-    from simulator.forecast.run import ForecastOptions, forecast
+    from simulator.analysis.run import ForecastOptions, forecast
     from simulator.numbers import recipients
     recipients.BATCH_ROWS = 50_000
     recipients.SPILL_BYTES = 1 << 20

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from simulator.analysis.run import ForecastOptions, forecast
 from simulator.errors import UsageError
-from simulator.forecast.run import ForecastOptions, forecast
 from simulator.rules.ruleset import load_ruleset
 
 RULES = load_ruleset()

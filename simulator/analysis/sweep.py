@@ -22,10 +22,10 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
+from simulator.analysis.porting import PortingMatrix, load_porting, select_porting
+from simulator.analysis.run import Forecast, fixed_fee_sen
+from simulator.analysis.uncertainty import ALLOCATION, LOOKUP
 from simulator.errors import UsageError
-from simulator.forecast.porting import PortingMatrix, load_porting, select_porting
-from simulator.forecast.run import Forecast, fixed_fee_sen
-from simulator.forecast.uncertainty import ALLOCATION, LOOKUP
 from simulator.message.count import count_parts
 from simulator.message.profiles import SegmentationRules, load_segmentation, profile_for
 from simulator.message.render import parse_template

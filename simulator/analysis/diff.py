@@ -10,8 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from simulator.analysis.run import Forecast, ForecastOptions, RecipientInput, forecast
 from simulator.errors import UsageError
-from simulator.forecast.run import Forecast, ForecastOptions, RecipientInput, forecast
 from simulator.privacy import mask_expr
 from simulator.report.money import sen_to_jpy
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import polars as pl
 
-import simulator
+from simulator._version import __version__
+from simulator.analysis.porting import load_porting, select_porting
+from simulator.analysis.uncertainty import ROWS_SCHEMA, cost_uncertainty
 from simulator.engine.price_rows import price_plan, price_plans
 from simulator.errors import UsageError
-from simulator.forecast.porting import load_porting, select_porting
-from simulator.forecast.uncertainty import ROWS_SCHEMA, cost_uncertainty
 from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
 from simulator.message.render import parse_template, render_expr
@@ -458,7 +458,7 @@ def build_summary(
     warnings.extend(price_warnings(prices, out_plans))
     changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
     summary: dict[str, Any] = {
-        "kpsim_version": simulator.__version__,
+        "kpsim_version": __version__,
         "as_of": day.isoformat(),
         "input": {"file": options.input_name} if options.input_name else {},
         "message": {"template": options.message if templated else None, "templated": templated},

@@ -15,8 +15,8 @@ from statistics import NormalDist
 import numpy as np
 import polars as pl
 
+from simulator.analysis.porting import PortingMatrix
 from simulator.errors import InputError, UsageError
-from simulator.forecast.porting import PortingMatrix
 
 LOOKUP = "lookup"
 ALLOCATION = "allocation"

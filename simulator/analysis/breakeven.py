@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from simulator.errors import NotApplicableError, UsageError
-from simulator.forecast.sweep import (
+from simulator.analysis.sweep import (
     Context,
     Mix,
     MixInput,
@@ -32,6 +31,7 @@ from simulator.forecast.sweep import (
     plan_rates,
     scenario,
 )
+from simulator.errors import NotApplicableError, UsageError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Analysis layer: a forecast's orchestration, uncertainty, diff, sweeps and break-even points."""
