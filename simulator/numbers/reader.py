@@ -32,10 +32,13 @@ CP932 = "cp932"
 # NEC/IBM extensions Excel writes.
 SHIFT_JIS_NAMES = {"shift_jis", "shift_jis_2004", "shift_jisx0213", "cp932"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+"""An .xlsx/.xlsm/.ods (zip) or old .xls (OLE) file starts with one of these, whatever its name."""
 TAB_SUFFIXES = {".tsv", ".tab"}
 BINARY_MAGIC = {
-    b"PK\x03\x04": "a zip file (an Excel .xlsx workbook?)",
-    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
+    b"PK\x03\x04": "a zip file",
+    b"\xd0\xcf\x11\xe0": "an OLE file",
     b"%PDF": "a PDF document",
     b"\x1f\x8b": "a gzip archive",
     b"\x89PNG": "a PNG image",
@@ -159,9 +162,9 @@ def _check_binary(path: Path, head: bytes) -> None:
     for magic, what in BINARY_MAGIC.items():
         if head.startswith(magic):
             raise InputError(
-                f"this is {what}, not a CSV/TSV text file",
+                f"this is {what}: neither a workbook nor a CSV/TSV text file",
                 file=path,
-                hint="save the sheet as CSV (UTF-8) or Parquet",
+                hint="save the sheet as .xlsx, CSV (UTF-8) or Parquet",
             )
 
 
@@ -429,8 +432,52 @@ def _scan_parquet(path: Path) -> pl.LazyFrame:
     return _as_text(lf)
 
 
-def read_file(path: Path, encoding: str | None) -> tuple[pl.LazyFrame, str | None]:
-    """A lazy frame of text columns from a CSV/TSV/Parquet file, and the encoding used."""
+def _read_workbook(path: Path, sheet: str | None, *, by_name: bool) -> pl.LazyFrame | None:
+    """One sheet of an Excel or OpenDocument workbook (the first, or `sheet`) as text columns.
+
+    Every cell comes as the text of its value (a number typed as a number loses its leading zero
+    and is repaired like a CSV cell; a date reads as `YYYY-MM-DD HH:MM:SS`; a formula gives its
+    cached result). None when a file that only starts like a workbook is not one (`by_name` off).
+    """
+    import fastexcel
+
+    try:
+        workbook = fastexcel.read_excel(path)
+        names = list(workbook.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise InputError(
+                f"the workbook has no sheet named {sheet!r}",
+                file=path,
+                hint=f"its sheets: {', '.join(names) or 'none'}",
+                code="no_such_sheet",
+            )
+        if not names:
+            raise InputError("the workbook has no sheets", file=path, code="empty")
+        frame = workbook.load_sheet(sheet or names[0], dtypes="string").to_polars()
+    except fastexcel.FastExcelError as exc:
+        if not by_name:
+            return None
+        raise InputError(
+            f"cannot read as an Excel workbook: {_first_line_of(exc)}",
+            file=path,
+            hint="the file may be damaged; open it in Excel and save it again",
+            code="unreadable_workbook",
+        ) from None
+    if frame.width == 0:
+        raise InputError(
+            f"sheet {sheet or names[0]!r} is empty",
+            file=path,
+            hint="use --sheet NAME",
+            code="empty",
+        )
+    return _as_text(frame.lazy())
+
+
+def read_file(
+    path: Path, encoding: str | None, sheet: str | None = None
+) -> tuple[pl.LazyFrame, str | None]:
+    """A lazy frame of text columns from a CSV/TSV/Parquet file or a workbook's sheet, and the
+    encoding used (None for Parquet and workbooks)."""
     if not path.exists():
         raise InputError("file not found", file=path)
     if not path.is_file():
@@ -443,6 +490,15 @@ def read_file(path: Path, encoding: str | None) -> tuple[pl.LazyFrame, str | Non
         raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
     if not head:
         raise InputError("file is empty", file=path)
+    is_workbook = path.suffix.lower() in EXCEL_SUFFIXES
+    if is_workbook or head.startswith(WORKBOOK_MAGIC):
+        workbook = _read_workbook(path, sheet, by_name=is_workbook)
+        if workbook is not None:
+            return workbook, None
+    if sheet is not None:
+        raise UsageError(
+            f"--sheet {sheet!r} applies to workbooks only", hint=f"{path.name} is not a workbook"
+        )
     if path.suffix.lower() in PARQUET_SUFFIXES or head.startswith(b"PAR1"):
         return _scan_parquet(path), None
     _check_binary(path, head)
@@ -472,6 +528,7 @@ def read_source(
     phone_column: str | None,
     carrier_column: str | None,
     encoding: str | None,
+    sheet: str | None = None,
 ) -> RecipientSource:
     """Open a list, find its phone and carrier-lookup columns and number its data records."""
     path: Path | None = None
@@ -480,7 +537,7 @@ def read_source(
         lf = frame_source(source)
     elif isinstance(source, (str, Path)):
         path = Path(source)
-        lf, used = read_file(path, encoding)
+        lf, used = read_file(path, encoding, sheet)
     else:
         raise UsageError(f"cannot read recipients from a {type(source).__name__}")
     label = str(path) if path is not None else "<frame>"

@@ -162,8 +162,8 @@ def _error(path: Path, ruleset: RuleSet, **options: str) -> InputError:
         (b"\n\n", "file is empty", None),
         (b"phone,name\n", "has a header but no data rows", 2),
         (b"phone,name\n090-1234-5678,a\x00b\n", "NUL bytes", 2),
-        (b"PK\x03\x04\x14\x00\x06\x00", "Excel .xlsx", None),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel .xls", None),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a zip file: neither a workbook", None),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE file: neither a workbook", None),
         (b"phone,name\n090-1234-5678,\xff\xfe\xfd\n", "cannot decode", 2),
     ],
 )
