@@ -16,17 +16,13 @@ from simulator._version import __version__
 from simulator.analysis.porting import load_porting, select_porting
 from simulator.analysis.uncertainty import ROWS_SCHEMA, cost_uncertainty
 from simulator.engine.price_rows import price_plan, price_plans
+from simulator.engine.stream import check_list, collect_streaming
 from simulator.errors import UsageError
 from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
 from simulator.message.render import parse_template, render_expr
 from simulator.numbers.reader import ROW
-from simulator.numbers.recipients import (
-    check_list,
-    collect_streaming,
-    passthrough_names,
-    read_recipients,
-)
+from simulator.numbers.recipients import passthrough_names, read_recipients
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
 from simulator.progress import Meter
