@@ -17,6 +17,7 @@ from simulator.analysis.porting import load_porting, select_porting
 from simulator.analysis.uncertainty import ROWS_SCHEMA, cost_uncertainty
 from simulator.engine.price_rows import price_plan, price_plans
 from simulator.engine.stream import check_list, collect_streaming
+from simulator.engine.tables import resolved_rules
 from simulator.errors import UsageError
 from simulator.message.count import count_parts, parts_expr
 from simulator.message.profiles import load_segmentation, profile_for
@@ -30,7 +31,6 @@ from simulator.report.money import sen_to_jpy
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset
-from simulator.rules.tables import resolved_rules
 
 RecipientInput = str | Path | pl.DataFrame | pl.LazyFrame
 Sinks = Callable[[pl.LazyFrame, pl.LazyFrame], Sequence[pl.LazyFrame]]

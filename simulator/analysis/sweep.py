@@ -25,6 +25,7 @@ import polars as pl
 from simulator.analysis.porting import PortingMatrix, load_porting, select_porting
 from simulator.analysis.run import Forecast, fixed_fee_sen
 from simulator.analysis.uncertainty import ALLOCATION, LOOKUP
+from simulator.engine.tables import resolved_rules
 from simulator.errors import UsageError
 from simulator.message.count import count_parts
 from simulator.message.profiles import SegmentationRules, load_segmentation, profile_for
@@ -34,7 +35,6 @@ from simulator.pricing.book import PriceBook, load_default_price_book, load_pric
 from simulator.pricing.resolve import resolve_prices
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset
-from simulator.rules.tables import resolved_rules
 
 Number = Fraction | Decimal | int | float | str
 """An exact or decimal number; a float is read by its shortest decimal form (0.1 is 1/10)."""

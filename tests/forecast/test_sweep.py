@@ -24,13 +24,13 @@ from simulator.analysis.sweep import (
     sweep,
 )
 from simulator.analysis.uncertainty import cost_uncertainty
+from simulator.engine.tables import resolved_rules
 from simulator.errors import UsageError
 from simulator.numbers.tables import allocation_table
 from simulator.pricing.book import load_default_price_book
 from simulator.pricing.resolve import resolve_prices
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import load_ruleset
-from simulator.rules.tables import resolved_rules
 
 RULES = load_ruleset()
 CARRIERS = list(RULES.carriers)
