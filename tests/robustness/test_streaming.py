@@ -171,3 +171,34 @@ def test_queries_over_one_checked_list_never_share_a_scan(
     shared = [opts for n, opts in collects if n > 1]
     assert len(shared) >= 3
     assert all(opts is not None and not opts.comm_subplan_elim for opts in shared)
+
+
+SCRATCH_CHILD = textwrap.dedent(
+    """
+    import datetime, json, sys
+    from simulator import scratch
+    from simulator.engine import stream
+    from simulator.engine.stream import check_list
+    stream.SPILL_BYTES = 0
+    checked = check_list(sys.argv[1], as_of=datetime.date(2025, 6, 1), encoding="cp932")
+    checked.summarise()
+    root = scratch.directory("probe").parent
+    print(json.dumps({"root": str(root), "kinds": sorted(p.name.split("-")[0] for p in root.iterdir())}))
+    """
+)
+
+
+def test_one_scratch_root_holds_spilled_batches_and_transcoded_lists_until_exit() -> None:
+    path = REPO / "datasets" / "sample_recipients_cp932.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", SCRATCH_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=child_env(KPSIM_PROGRESS="0"),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["kinds"] == ["check", "probe", "transcoded"]
+    assert not Path(report["root"]).exists()
