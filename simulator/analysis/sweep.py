@@ -1,8 +1,8 @@
 """Scenario sweeps: cost per plan over a grid of one or two inputs, for a recipient mix × volume.
 
 A sweep prices a *mix* (shares of recipients per carrier, as looked up or as allocated) at a
-volume with the rules, prices, message-part counting and porting matrix `forecast` uses, so a
-point costs what `forecast` reports for a list of that many recipients in that mix: the counts
+volume with the engine's rates (`engine/rates.py`: the plan terms, costs per carrier and porting
+expectation `forecast` prices with, from the same `engine/context.py` rule files), so a point costs what `forecast` reports for a list of that many recipients in that mix: the counts
 per carrier are apportioned from the shares by largest remainder, making every point a real list.
 Inputs a sweep can vary: `Volume`, `CarrierShare`, `PortingShare`, `UnitPrice`, `MessageLength`.
 """
@@ -271,7 +271,8 @@ def check_mix(ctx: RuleContext, mix: Mix) -> None:
 
 @dataclass(frozen=True)
 class PlanRate:
-    """One plan under a scenario: parts per message, fees, and what one message costs (in sen)."""
+    """One plan under a scenario, from the engine's rates: parts per message, fees, and what one
+    message costs (in sen) to a mix entry."""
 
     plan: str
     sendable: bool

@@ -81,7 +81,11 @@ def expected_message_sen(
     costs: pl.DataFrame, matrix: PortingMatrix
 ) -> dict[str, dict[str, Fraction | None]]:
     """Per plan of `costs`, per allocating carrier a: Σ P(s | a) × message_sen[s] over the
-    serving carriers s with P > 0, exactly (None when one of those costs is unknown)."""
+    serving carriers s with P > 0, exactly (None when one of those costs is unknown).
+
+    Exact fractions because break-even points are solved exactly: the sum runs in Python over
+    plans × carriers² rows (a few dozen, never per recipient). A list's expected cost and its
+    range are `engine/uncertainty.py`'s moments."""
     outcomes = (
         costs.select("plan")
         .unique(maintain_order=True)
