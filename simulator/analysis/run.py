@@ -143,11 +143,13 @@ def forecast(
             unit_prices=unit_prices,
         )
         summary_queries = checked.summary_queries()
+        n = len(summary_queries)
         outputs = list(sinks(pricing.rows, checked.frame)) if sinks is not None else []
         results = collect_streaming([*summary_queries, *pricing.queries, *outputs])
-        check = checked.summary(results[: len(summary_queries)])
-        priced = results[len(summary_queries) : len(summary_queries) + len(pricing.queries)]
-        per_carrier, uncertainty_rows = pricing.finish(results[0], priced)
+        check = checked.summary(results[:n])
+        per_carrier, uncertainty_rows = pricing.finish(
+            counts=results[0], collected=results[n : n + len(pricing.queries)]
+        )
         uncertain = cost_uncertainty(
             uncertainty_rows,
             unit_prices_by_carrier(ctx.rules_in_force, unit_prices),
