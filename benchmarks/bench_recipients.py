@@ -35,7 +35,8 @@ for extra in (ROOT, ROOT / "datasets"):
 
 from generate import generate  # noqa: E402
 
-from simulator.numbers.recipients import check_list, check_recipients  # noqa: E402
+from simulator.engine.stream import check_list  # noqa: E402
+from simulator.numbers.recipients import check_recipients  # noqa: E402
 from simulator.rules.ruleset import load_ruleset  # noqa: E402
 
 

@@ -84,7 +84,7 @@ def floor(path: Path) -> Any:
 
 def check(path: Path) -> Any:
     """What `kpsim recipients check FILE` computes: every row checked, the summary counted."""
-    from simulator.numbers.recipients import check_list
+    from simulator.engine.stream import check_list
 
     return check_list(path, as_of=AS_OF).summarise()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.analysis.run import Forecast, ForecastOptions, RecipientInput
 from simulator.analysis.run import forecast as run_forecast
+from simulator.clock import today_in_japan
 
 
 def forecast(
@@ -20,5 +21,5 @@ def forecast(
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
     if as_of is None:
-        as_of = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        as_of = today_in_japan()
     return run_forecast(recipients, ForecastOptions(message=message, as_of=as_of, **options))

@@ -20,17 +20,19 @@ from fractions import Fraction
 from typing import Any
 
 from simulator.analysis.sweep import (
-    Context,
     Mix,
     MixInput,
     Number,
     PlanRate,
     Scenario,
     as_mix,
+    check_mix,
     exact,
+    load_context,
     plan_rates,
     scenario,
 )
+from simulator.engine.context import RuleContext
 from simulator.errors import NotApplicableError, UsageError
 
 
@@ -150,11 +152,11 @@ def crossing(f: Curve, g: Curve, lo: Number, hi: Number | None) -> Fraction | No
 
 def _context(
     mix: MixInput, as_of: dt.date | str, message: str | None, options: dict[str, Any]
-) -> tuple[Context, Scenario, Mix]:
+) -> tuple[RuleContext, Scenario, Mix]:
     scn = scenario(as_of, message, **options)
-    ctx = Context.load(scn)
+    ctx = load_context(scn)
     base = as_mix(mix)
-    ctx.check_mix(base)
+    check_mix(ctx, base)
     return ctx, scn, base
 
 
@@ -279,7 +281,7 @@ def cost_gap_line(
     ends = []
     for share in (0, 1):
         shifted = base.with_carrier_share(carrier, share)
-        ctx.check_mix(shifted)
+        check_mix(ctx, shifted)
         fees_a, a = _known(_rate(rates, plan), shifted)
         fees_b, b = _known(_rate(rates, baseline), shifted)
         ends.append((share, (fees_a - fees_b + volume * (a - b)) / 100))

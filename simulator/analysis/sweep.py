@@ -1,8 +1,8 @@
 """Scenario sweeps: cost per plan over a grid of one or two inputs, for a recipient mix × volume.
 
 A sweep prices a *mix* (shares of recipients per carrier, as looked up or as allocated) at a
-volume with the rules, prices, message-part counting and porting matrix `forecast` uses, so a
-point costs what `forecast` reports for a list of that many recipients in that mix: the counts
+volume with the engine's rates (`engine/rates.py`: the plan terms, costs per carrier and porting
+expectation `forecast` prices with, from the same `engine/context.py` rule files), so a point costs what `forecast` reports for a list of that many recipients in that mix: the counts
 per carrier are apportioned from the shares by largest remainder, making every point a real list.
 Inputs a sweep can vary: `Volume`, `CarrierShare`, `PortingShare`, `UnitPrice`, `MessageLength`.
 """
@@ -22,19 +22,13 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from simulator.analysis.porting import PortingMatrix, load_porting, select_porting
 from simulator.analysis.run import Forecast, fixed_fee_sen
-from simulator.analysis.uncertainty import ALLOCATION, LOOKUP
+from simulator.engine.context import RuleContext
+from simulator.engine.rates import expected_message_sen, message_costs, plan_terms
+from simulator.engine.uncertainty import ALLOCATION, LOOKUP
 from simulator.errors import UsageError
-from simulator.message.count import count_parts
-from simulator.message.profiles import SegmentationRules, load_segmentation, profile_for
 from simulator.message.render import parse_template
 from simulator.numbers import reasons
-from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
-from simulator.pricing.resolve import resolve_prices
-from simulator.rules.assumptions import resolve_settings
-from simulator.rules.ruleset import RuleSet, load_ruleset
-from simulator.rules.tables import resolved_rules
 
 Number = Fraction | Decimal | int | float | str
 """An exact or decimal number; a float is read by its shortest decimal form (0.1 is 1/10)."""
@@ -254,48 +248,31 @@ def scenario(as_of: dt.date | str, message: str | None = None, **options: Any) -
     return scn
 
 
-@dataclass(frozen=True)
-class Context:
-    """Rule files loaded once for a sweep: everything that does not vary between points."""
+def load_context(scn: Scenario) -> RuleContext:
+    """The engine's rule files for a sweep: everything that does not vary between points."""
+    return RuleContext.load(
+        scn.as_of,
+        rules_dir=scn.rules_dir,
+        assume=scn.assume,
+        plans=scn.plans,
+        price_book=scn.price_book,
+    )
 
-    ruleset: RuleSet
-    settings: dict[str, str]
-    plans: list[str]
-    rules_in_force: pl.DataFrame
-    book: PriceBook
-    user_book: PriceBook | None
-    segmentation: SegmentationRules
-    porting: PortingMatrix
 
-    @classmethod
-    def load(cls, scn: Scenario) -> Context:
-        rs = load_ruleset(scn.rules_dir)
-        settings = resolve_settings(rs, scn.assume)
-        plans = rs.plan_ids(scn.plans)
-        return cls(
-            ruleset=rs,
-            settings=settings,
-            plans=plans,
-            rules_in_force=resolved_rules(rs, scn.as_of, settings),
-            book=load_default_price_book(scn.rules_dir),
-            user_book=load_price_book(scn.price_book) if scn.price_book is not None else None,
-            segmentation=load_segmentation(scn.rules_dir),
-            porting=select_porting(load_porting(scn.rules_dir), settings),
-        )
-
-    def check_mix(self, mix: Mix) -> None:
-        """Every carrier of the mix is one the rules know."""
-        for e in mix.entries:
-            if e.carrier not in self.ruleset.carriers:
-                raise UsageError(
-                    f"mix: unknown carrier {e.carrier!r}",
-                    hint=f"choose from {', '.join(self.ruleset.carriers)}",
-                )
+def check_mix(ctx: RuleContext, mix: Mix) -> None:
+    """Every carrier of the mix is one the rules know."""
+    for e in mix.entries:
+        if e.carrier not in ctx.ruleset.carriers:
+            raise UsageError(
+                f"mix: unknown carrier {e.carrier!r}",
+                hint=f"choose from {', '.join(ctx.ruleset.carriers)}",
+            )
 
 
 @dataclass(frozen=True)
 class PlanRate:
-    """One plan under a scenario: parts per message, fees, and what one message costs (in sen)."""
+    """One plan under a scenario, from the engine's rates: parts per message, fees, and what one
+    message costs (in sen) to a mix entry."""
 
     plan: str
     sendable: bool
@@ -344,57 +321,33 @@ def message_text(message: str | None) -> str:
     return "".join(p.text for p in pieces)
 
 
-def plan_rates(ctx: Context, scn: Scenario) -> dict[str, PlanRate]:
-    """Per plan: what one message costs per carrier on `scn.as_of` under `scn`'s inputs."""
+def plan_rates(ctx: RuleContext, scn: Scenario) -> dict[str, PlanRate]:
+    """Per plan: what one message costs per carrier on `scn.as_of` under `scn`'s inputs, from
+    the engine's rates (`engine/rates.py`) plus the plan's sender-ID fees."""
     text = message_text(scn.message)
-    day = scn.as_of
-    prices = resolve_prices(ctx.book, day, overrides=scn.prices, user_book=ctx.user_book)
-    unit = dict(prices.unit_price_frame().select("charge_class", "unit_sen").rows())
+    prices = ctx.prices(scn.prices)
     matrix = (
         ctx.porting
         if scn.porting_share is None
         else ctx.porting.with_porting_share(scn.porting_share)
     )
-    charges: dict[tuple[str, str], str | None] = {
-        (p, c): cc
-        for p, c, cc in ctx.rules_in_force.select("plan", "carrier", "charge_class").rows()
-    }
+    terms = plan_terms(ctx, text)
+    costs = message_costs(terms, ctx.rules_in_force, prices.unit_price_frame())
+    expected = expected_message_sen(costs, matrix)
+    message_sen: dict[str, dict[str, int | None]] = {}
+    for plan, carrier, cost in costs.iter_rows():
+        message_sen.setdefault(plan, {})[carrier] = cost
     out: dict[str, PlanRate] = {}
-    for plan in ctx.plans:
-        available = ctx.ruleset.plans[plan].available_from
-        reason: str | None = None
-        parts: int | None = None
-        if day < available:
-            reason = f"plan starts {available.isoformat()}"
-        else:
-            profile = profile_for(ctx.segmentation, plan, day, ctx.settings)
-            counted = count_parts(text, profile)
-            parts = counted.parts
-            if parts is None:
-                reason = (
-                    f"message too long ({counted.units} characters; {profile.describe_limit()})"
-                )
-        if reason is not None:
-            out[plan] = PlanRate(plan, False, reason, parts, None, {}, {})
+    for plan, t in terms.items():
+        if not t.sendable:
+            out[plan] = PlanRate(plan, False, t.reason, t.parts, None, {}, {})
             continue
-        assert parts is not None
-        message_sen: dict[str, int | None] = {}
-        for carrier in ctx.ruleset.carriers:
-            charge = charges.get((plan, carrier))
-            price = unit.get(charge) if charge is not None else None
-            message_sen[carrier] = None if price is None else parts * price
-        expected: dict[str, Fraction | None] = {}
-        for allocated, row in matrix.matrix.items():
-            total: Fraction | None = Fraction(0)
-            for serving, probability in row.items():
-                if probability > 0 and total is not None:
-                    cost = message_sen.get(serving)
-                    total = None if cost is None else total + Fraction(probability) * cost
-            expected[allocated] = total
         fees, _ = fixed_fee_sen(
             ctx.ruleset, plan, prices, sender_ids=scn.sender_ids, period_days=scn.period_days
         )
-        out[plan] = PlanRate(plan, True, None, parts, fees, message_sen, expected)
+        out[plan] = PlanRate(
+            plan, True, None, t.parts, fees, message_sen.get(plan, {}), expected.get(plan, {})
+        )
     return out
 
 
@@ -557,7 +510,7 @@ def sweep(
     if volume is None and not any(isinstance(a, Volume) for a in axis_list):
         raise UsageError("give volume=MESSAGES or a Volume axis")
     base = scenario(as_of, message, **options)
-    ctx = Context.load(base)
+    ctx = load_context(base)
     start = _Point(
         shown={}, volume=_volume(volume) if volume is not None else 1, mix=base_mix, scn=base
     )
@@ -570,7 +523,7 @@ def sweep(
     return _price_points(ctx, axis_list, points)
 
 
-def _price_points(ctx: Context, axes: Sequence[Axis], points: Sequence[_Point]) -> pl.DataFrame:
+def _price_points(ctx: RuleContext, axes: Sequence[Axis], points: Sequence[_Point]) -> pl.DataFrame:
     """Join counts per point with rates per distinct scenario and sum per point × plan."""
     keys: dict[tuple[Any, ...], int] = {}
     rates: dict[int, dict[str, PlanRate]] = {}
@@ -578,7 +531,7 @@ def _price_points(ctx: Context, axes: Sequence[Axis], points: Sequence[_Point]) 
     count_rows: list[tuple[int, str, str, int]] = []
     entries: dict[tuple[str, str], MixEntry] = {}
     for i, point in enumerate(points):
-        ctx.check_mix(point.mix)
+        check_mix(ctx, point.mix)
         key = _rate_key(point.scn)
         if key not in keys:
             keys[key] = len(keys)

@@ -14,6 +14,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
+from simulator.clock import today_in_japan
 from simulator.errors import UsageError
 from simulator.numbers.reader import is_read_error, read_error
 from simulator.rules.ruleset import RuleSet
@@ -25,7 +26,7 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
     """A YYYY-MM-DD option value (today, in JST, when not given)."""
     if value is None:
-        return dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        return today_in_japan()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from simulator import atomic, progress
 from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
+from simulator.engine.stream import check_list, collect_streaming
 from simulator.numbers.reasons import describe
-from simulator.numbers.recipients import check_list, collect_streaming, read_recipients
+from simulator.numbers.recipients import read_recipients
 from simulator.privacy import mask_expr
 from simulator.progress import Meter
 from simulator.rules.assumptions import modelled_settings, resolve_settings

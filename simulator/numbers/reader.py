@@ -6,11 +6,9 @@ encodings are transcoded to a temporary UTF-8 file chunk by chunk (removed at ex
 
 from __future__ import annotations
 
-import atexit
 import codecs
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from simulator import scratch
 from simulator.errors import InputError, UsageError
 from simulator.numbers.numbering import Reading
 from simulator.privacy import mask_number
@@ -68,17 +67,6 @@ class RecipientSource:
     def label(self) -> str:
         """How messages name the list: its path, or `<frame>` for a polars frame."""
         return str(self.path) if self.path is not None else "<frame>"
-
-
-_tmpdir: Path | None = None
-
-
-def _scratch_dir() -> Path:
-    global _tmpdir
-    if _tmpdir is None:
-        _tmpdir = Path(tempfile.mkdtemp(prefix="kpsim-recipients-"))
-        atexit.register(shutil.rmtree, _tmpdir, True)
-    return _tmpdir
 
 
 def fold_name(name: str) -> str:
@@ -233,7 +221,9 @@ def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
 
 def transcode(path: Path, codec: str) -> Path:
     """Decode `path` with `codec` in chunks into a temporary UTF-8 file; errors name the line."""
-    fd, name = tempfile.mkstemp(prefix=f"{path.stem}-", suffix=".utf8.csv", dir=_scratch_dir())
+    fd, name = tempfile.mkstemp(
+        prefix=f"{path.stem}-", suffix=".utf8.csv", dir=scratch.directory("transcoded")
+    )
     os.close(fd)
     target = Path(name)
     decoder = codecs.getincrementaldecoder(codec)("strict")

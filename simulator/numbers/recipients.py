@@ -4,24 +4,16 @@
 first (see CHECKED_SCHEMA), then the other input columns unchanged (the phone column is `raw`;
 a name that collides with an output column becomes `input_<name>`).
 
-`check_list` gives the same rows for lists larger than memory: it reads the list once, in row
-batches checked in memory, keeps only the derived columns of each batch (spilled to scratch
-Parquet files beyond `SPILL_BYTES`), finds the rows that repeat an earlier number one hash
-bucket of bounded size at a time, adds `dup_of` to each part, and zips the input columns back
-from a second scan of the list, so that every later query streams with no join and no sort.
+For lists larger than memory the engine's streaming executor (`simulator.engine.stream`)
+drives the same checks batch by batch: `check_batch` checks one batch, `finished` adds the
+status once duplicates are known, and `CheckedList` is what it returns.
 """
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import math
-import shutil
-import tempfile
-from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -46,10 +38,9 @@ from simulator.numbers.normalise import (
     split_prefix,
 )
 from simulator.numbers.numbering import load_numbering
-from simulator.numbers.reader import ROW, RecipientSource, is_read_error, read_error, read_source
+from simulator.numbers.reader import ROW, RecipientSource, read_source
 from simulator.numbers.tables import RegionTables, region_tables
 from simulator.privacy import mask_expr
-from simulator.progress import Meter
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset
 from simulator.rules.schema import Carrier
@@ -60,7 +51,6 @@ __all__ = [
     "CheckOptions",
     "CheckedList",
     "RecipientSource",
-    "check_list",
     "check_recipients",
     "normalise_one",
     "read_recipients",
@@ -83,6 +73,9 @@ CHECKED_SCHEMA: dict[str, pl.DataType] = {
 CHECKED_COLUMNS = tuple(CHECKED_SCHEMA)
 DERIVED = ("e164", "number_class", "_reason", "repair")
 MAX_EXAMPLES = 3
+KEY = "_key"
+FIRST = "_first"
+REASON = "_reason"
 
 Source = str | Path | pl.DataFrame | pl.LazyFrame
 
@@ -252,29 +245,45 @@ def classify_numbers(
     )
 
 
+def duplicate_key(e164: pl.Expr) -> pl.Expr:
+    """The E.164 digits as an integer: one cheap hash key per number."""
+    return e164.str.slice(1).cast(pl.Int64, strict=False)
+
+
+def first_of_key(key: pl.Expr) -> pl.Expr:
+    """`_first`: the row of the first occurrence of each key."""
+    return pl.col(ROW).min().over(key).alias(FIRST)
+
+
+def reason_and_status(
+    reason: pl.Expr, *, dedupe: bool, dtype: pl.DataType
+) -> tuple[pl.Expr, pl.Expr]:
+    """`reject_reason` (the number or carrier `reason`, else `duplicate` for a repeat when
+    `dedupe`) and `status` (ok without a reason), both of `dtype`."""
+    duplicate = (
+        pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate", dtype=dtype))
+        if dedupe
+        else pl.lit(None, dtype=dtype)
+    )
+    rejected = pl.coalesce(reason, duplicate)
+    status = pl.when(rejected.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
+    return rejected.alias("reject_reason"), status.cast(dtype).alias("status")
+
+
 @cache
 def duplicate_steps(dedupe: bool) -> Steps:
     """`dup_of` = row of the first occurrence of the same E.164; then `status`/`reject_reason`."""
-    key = pl.col("e164").str.slice(1).cast(pl.Int64, strict=False)
-    dup_reason = (
-        pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate"))
-        if dedupe
-        else pl.lit(None, dtype=pl.String)
-    )
-    reason = pl.coalesce(pl.col("_reason"), pl.col("_carrier_reason"), dup_reason)
     return (
-        (pl.col(ROW).min().over(key).alias("_first"),),
+        (first_of_key(duplicate_key(pl.col("e164"))),),
         (
-            pl.when(pl.col("e164").is_not_null() & (pl.col("_first") != pl.col(ROW)))
-            .then(pl.col("_first"))
+            pl.when(pl.col("e164").is_not_null() & (pl.col(FIRST) != pl.col(ROW)))
+            .then(pl.col(FIRST))
             .alias("dup_of"),
         ),
-        (
-            reason.alias("reject_reason"),
-            pl.when(reason.is_null())
-            .then(pl.lit(R.OK))
-            .otherwise(pl.lit(R.REJECTED))
-            .alias("status"),
+        reason_and_status(
+            pl.coalesce(pl.col(REASON), pl.col("_carrier_reason")),
+            dedupe=dedupe,
+            dtype=pl.String(),
         ),
     )
 
@@ -366,29 +375,6 @@ def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> dict[str, A
     return summary_from(counts, _examples_by_reason([examples]))
 
 
-SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
-"""Each query scans the checked list on its own: a scan shared by queries that read at different
-speeds (one stops after a few rows, another reads all; or the plans of an ordered concat, read one
-after another) makes the streaming engine buffer the list (6.6 GiB at 100M rows)."""
-
-
-def collect_streaming(queries: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
-    """Run queries over a checked list (and sinks of it) in one streaming collect, in bounded
-    memory: see SEPARATE_SCANS."""
-    return pl.collect_all(queries, engine="streaming", optimizations=SEPARATE_SCANS)
-
-
-BATCH_ROWS = 500_000
-"""Rows checked per batch by `check_list` (a batch's working set is about 1 KB per row)."""
-SPILL_BYTES = 256 << 20
-"""Derived columns held in memory before `check_list` writes them to scratch files instead."""
-BUCKET_ROWS = 10_000_000
-"""Rows per hash bucket when looking for duplicates (held in memory with their hash table:
-about 60 bytes a row)."""
-
-KEY = "_key"
-FIRST = "_first"
-REASON = "_reason"
 CODED = ("number_class", "repair", "allocated_carrier", "carrier", "carrier_source")
 PART_SCHEMA: dict[str, pl.DataType] = {
     ROW: pl.UInt64(),
@@ -399,11 +385,6 @@ PART_SCHEMA: dict[str, pl.DataType] = {
 """What `check_list` keeps of each row: the E.164 number as an integer (`+` and digits with no
 leading zero, so it rebuilds exactly), the few-valued columns as categoricals, and the reject
 reason before duplicates (about 40 bytes a row)."""
-
-
-def duplicate_key(e164: pl.Expr) -> pl.Expr:
-    """The E.164 digits as an integer: one cheap hash key per number."""
-    return e164.str.slice(1).cast(pl.Int64, strict=False)
 
 
 def e164_from_key(key: pl.Expr) -> pl.Expr:
@@ -433,133 +414,26 @@ def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, p
     return part, examples_query(rows.lazy()).collect(engine="in-memory")
 
 
-_scratch_dirs: list[Path] = []
-
-
-def _remove_scratch() -> None:
-    for directory in _scratch_dirs:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def scratch_directory() -> Path:
-    """A new temporary directory for one checked list, removed when the process exits."""
-    if not _scratch_dirs:
-        atexit.register(_remove_scratch)
-    directory = Path(tempfile.mkdtemp(prefix="kpsim-check-"))
-    _scratch_dirs.append(directory)
-    return directory
-
-
-@dataclass
-class Parts:
-    """The PART_SCHEMA rows of a list, batch by batch in row order: held in memory up to
-    SPILL_BYTES, then all written to Parquet files in a scratch directory (Parquet, not Arrow
-    IPC: polars memory-maps IPC files, which would count the whole scratch as resident).
-    `dup_of` comes later, per part, as a column of its own."""
-
-    frames: list[pl.DataFrame] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    heights: list[int] = field(default_factory=list)
-    dup_files: list[Path] = field(default_factory=list)
-    held: int = 0
-    directory: Path | None = None
-
-    def add(self, part: pl.DataFrame) -> None:
-        self.frames.append(part)
-        self.heights.append(part.height)
-        self.held += int(part.estimated_size())
-        if self.files or self.held > SPILL_BYTES:
-            for frame in self.frames:
-                self.files.append(self._write(frame, f"part-{len(self.files):06d}"))
-            self.frames.clear()
-            self.held = 0
-
-    def _write(self, frame: pl.DataFrame, name: str) -> Path:
-        if self.directory is None:
-            self.directory = scratch_directory()
-        path = self.directory / f"{name}.parquet"
-        frame.write_parquet(path, compression="lz4", statistics=False)
-        return path
-
-    def add_dup_of(self, dups: pl.DataFrame) -> None:
-        """Give each part its `dup_of` column from `duplicate_rows` (rows are numbered from 1
-        in part order, so each part's slice of `dups` is found by binary search)."""
-        rows = dups[ROW]
-        start = 1
-        columns = []
-        for height in self.heights:
-            low = rows.search_sorted(start, side="left")
-            high = rows.search_sorted(start + height, side="left")
-            found = dups.slice(low, high - low)
-            column = pl.repeat(None, height, dtype=pl.UInt64, eager=True).alias("dup_of")
-            if found.height:
-                column = column.scatter((found[ROW] - start).cast(pl.Int64), found["dup_of"])
-            columns.append(column)
-            start += height
-        if self.files:
-            self.dup_files = [
-                self._write(column.to_frame(), f"dup-{index:06d}")
-                for index, column in enumerate(columns)
-            ]
-        else:
-            self.frames = [f.with_columns(c) for f, c in zip(self.frames, columns, strict=True)]
-
-    def lazy(self) -> pl.LazyFrame:
-        if self.files:
-            parts = pl.scan_parquet(self.files)
-            if self.dup_files:
-                return pl.concat([parts, pl.scan_parquet(self.dup_files)], how="horizontal")
-            return parts
-        if self.frames:
-            return pl.concat(self.frames, rechunk=False).lazy()
-        return pl.LazyFrame(schema=PART_SCHEMA)
-
-    def remove(self) -> None:
-        """Delete the scratch files (the frames built on them can no longer be collected)."""
-        if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
-
-
-def duplicate_rows(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
-    """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row. Keys
-    are taken one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
-    keyed = parts.select(KEY, ROW).filter(pl.col(KEY).is_not_null())
-    buckets = max(1, math.ceil(rows / BUCKET_ROWS))
-    found = [pl.DataFrame(schema={ROW: pl.UInt64(), "dup_of": pl.UInt64()})]
-    for bucket in range(buckets):
-        part = keyed if buckets == 1 else keyed.filter(pl.col(KEY) % buckets == bucket)
-        repeated = part.collect(engine="streaming").filter(pl.col(KEY).is_duplicated())
-        found.append(
-            repeated.with_columns(pl.col(ROW).min().over(KEY).alias(FIRST))
-            .filter(pl.col(ROW) != pl.col(FIRST))
-            .select(ROW, pl.col(FIRST).alias("dup_of"))
-        )
-    return pl.concat(found).sort(ROW)
-
-
 def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
-    """`e164`, `reject_reason` and `status` from parts that have `dup_of` (as
-    `duplicate_steps`); the few-valued columns stay categorical."""
-    dup_reason = (
-        pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate", dtype=pl.Categorical))
-        if dedupe
-        else pl.lit(None, dtype=pl.Categorical)
-    )
-    reason = pl.coalesce(pl.col(REASON), dup_reason)
-    status = pl.when(reason.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
+    """`e164`, `reject_reason` and `status` from parts that have `dup_of`; the few-valued
+    columns stay categorical."""
     return coded_parts.with_columns(
         e164_from_key(pl.col(KEY)).alias("e164"),
-        reason.alias("reject_reason"),
-        status.cast(pl.Categorical).alias("status"),
+        *reason_and_status(pl.col(REASON), dedupe=dedupe, dtype=pl.Categorical()),
     )
+
+
+Collect = Callable[[Sequence[pl.LazyFrame]], list[pl.DataFrame]]
 
 
 @dataclass(frozen=True)
 class CheckedList:
-    """A list checked by `check_list`. `frame` has exactly the rows and columns of
-    `check_recipients` (the input columns come from a second scan of the list); `derived` has
-    them all but `raw` and the other input columns (so it never rescans the list); `coded` is
-    `derived` with the few-valued columns still categorical (cheaper to group by)."""
+    """A list checked by the engine's streaming executor (`simulator.engine.stream.check_list`).
+    `frame` has exactly the rows and columns of `check_recipients` (the input columns come from a
+    second scan of the list); `derived` has them all but `raw` and the other input columns (so
+    it never rescans the list); `coded` is `derived` with the few-valued columns still
+    categorical (cheaper to group by); `spilled` says whether its columns sit in scratch files;
+    `collect` runs several queries over it in one pass (the executor's `collect_streaming`)."""
 
     setup: CheckSetup
     frame: pl.LazyFrame
@@ -567,7 +441,8 @@ class CheckedList:
     coded: pl.LazyFrame
     rows: int
     examples: Mapping[str, list[str]]
-    parts: Parts
+    spilled: bool
+    collect: Collect
 
     @property
     def source(self) -> RecipientSource:
@@ -590,87 +465,7 @@ class CheckedList:
         return summary_from(counts, examples)
 
     def summarise(self) -> dict[str, Any]:
-        return self.summary(collect_streaming(self.summary_queries()))
-
-
-def count_rows(source: RecipientSource) -> int:
-    """Data rows of a list, counted by polars without parsing fields (for a progress total)."""
-    return int(source.frame.select(pl.len()).collect(engine="streaming").item())
-
-
-def _batches(source: RecipientSource, batch_rows: int) -> Iterator[pl.DataFrame]:
-    try:
-        yield from source.frame.collect_batches(chunk_size=batch_rows)
-    except pl.exceptions.PolarsError as exc:
-        if is_read_error(exc):
-            raise read_error(source.path, exc) from None
-        raise
-
-
-WORKERS = 2
-
-
-def _checked_batches(
-    setup: CheckSetup, batch_rows: int
-) -> Iterator[tuple[int, tuple[pl.DataFrame, pl.DataFrame]]]:
-    """`check_batch` of each batch, in order, with WORKERS batches in flight."""
-    with ThreadPoolExecutor(WORKERS) as pool:
-        pending: deque[tuple[int, Future[tuple[pl.DataFrame, pl.DataFrame]]]] = deque()
-        for batch in _batches(setup.source, batch_rows):
-            pending.append((batch.height, pool.submit(check_batch, batch, setup)))
-            if len(pending) >= WORKERS:
-                height, future = pending.popleft()
-                yield height, future.result()
-        while pending:
-            height, future = pending.popleft()
-            yield height, future.result()
-
-
-def check_list(
-    source_or_frame: RecipientSource | Source,
-    *,
-    as_of: dt.date,
-    meter: Meter | None = None,
-    batch_rows: int = BATCH_ROWS,
-    **options: Unpack[CheckOptions],
-) -> CheckedList:
-    """Check a list of any size in one pass of row batches; see the module docstring.
-
-    `meter` counts the rows checked (and shows them when enabled)."""
-    setup = setup_check(source_or_frame, as_of=as_of, **options)
-    meter = meter or Meter(enabled=False)
-    total = count_rows(setup.source) if meter.enabled else None
-    meter.step(f"checking {setup.source.label}", total)
-    parts = Parts()
-    examples: list[pl.DataFrame] = []
-    rows = 0
-    for height, (part, found) in _checked_batches(setup, batch_rows):
-        parts.add(part)
-        examples.append(found)
-        rows += height
-        meter.advance(height)
-    parts.add_dup_of(duplicate_rows(parts.lazy(), rows))
-    coded = finished(
-        parts.lazy() if rows else pl.LazyFrame(schema={**PART_SCHEMA, "dup_of": pl.UInt64()}),
-        dedupe=setup.dedupe,
-    )
-    inputs = setup.source.frame.rename(dict(setup.inputs)).select(
-        pl.col(setup.phone).cast(pl.String).alias("raw"),
-        *(pl.col(setup.inputs[name]) for name in setup.passthrough),
-    )
-    frame = checked_columns(pl.concat([inputs, coded], how="horizontal"), setup)
-    derived = coded.select(
-        pl.col(name).cast(dtype) for name, dtype in CHECKED_SCHEMA.items() if name != "raw"
-    )
-    return CheckedList(
-        setup=setup,
-        frame=frame,
-        derived=derived,
-        coded=coded,
-        rows=rows,
-        examples=_examples_by_reason(examples),
-        parts=parts,
-    )
+        return self.summary(self.collect(self.summary_queries()))
 
 
 def normalise_one(

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from simulator import atomic
-from simulator.numbers.recipients import collect_streaming
+from simulator.engine.stream import collect_streaming
 from simulator.privacy import mask_expr
 
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.porting import load_porting
-from simulator.analysis.run import ForecastOptions, forecast, unit_prices_by_carrier
+from simulator.analysis.run import ForecastOptions, forecast
 from simulator.analysis.sweep import (
     RESULT_COLUMNS,
     CarrierShare,
@@ -23,14 +23,15 @@ from simulator.analysis.sweep import (
     Volume,
     sweep,
 )
-from simulator.analysis.uncertainty import cost_uncertainty
+from simulator.engine.rates import unit_prices_by_carrier
+from simulator.engine.tables import resolved_rules
+from simulator.engine.uncertainty import cost_uncertainty
 from simulator.errors import UsageError
 from simulator.numbers.tables import allocation_table
 from simulator.pricing.book import load_default_price_book
 from simulator.pricing.resolve import resolve_prices
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import load_ruleset
-from simulator.rules.tables import resolved_rules
 
 RULES = load_ruleset()
 CARRIERS = list(RULES.carriers)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.analysis.porting import PortingMatrix, load_porting
-from simulator.analysis.uncertainty import (
+from simulator.engine.uncertainty import (
     RESULT_SCHEMA,
     SIMULATION_SCHEMA,
     cost_uncertainty,

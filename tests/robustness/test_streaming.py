@@ -22,8 +22,9 @@ from polars.testing import assert_frame_equal
 from robustness_support import REPO, child_env, load_generator
 
 from simulator.analysis.run import ForecastOptions, forecast
-from simulator.numbers import recipients
-from simulator.numbers.recipients import check_list, check_recipients, summarise
+from simulator.engine import stream
+from simulator.engine.stream import check_list
+from simulator.numbers.recipients import check_recipients, summarise
 
 generate = load_generator().generate
 
@@ -59,18 +60,18 @@ def test_checking_in_batches_gives_the_rows_and_summary_of_the_in_memory_path(
     lookup = "carrier" if "carrier" in frame.columns else None
     in_memory = check_recipients(frame, as_of=AS_OF, dedupe=dedupe, carrier_column=lookup)
     expected = in_memory.collect()
-    with mock.patch.object(recipients, "SPILL_BYTES", 0 if spill else recipients.SPILL_BYTES):
+    with mock.patch.object(stream, "SPILL_BYTES", 0 if spill else stream.SPILL_BYTES):
         streamed = check_list(
             frame, as_of=AS_OF, dedupe=dedupe, carrier_column=lookup, batch_rows=batch_rows
         )
-    assert bool(streamed.parts.files) == spill
+    assert streamed.spilled == spill
     assert_frame_equal(streamed.frame.collect(), expected)
     assert streamed.summarise() == summarise(expected)
 
 
 def test_duplicates_are_found_across_batches_and_hash_buckets() -> None:
     frame = pl.DataFrame({"phone": ["090-1234-5678", "08011112222", "+81 90 1234 5678"] * 5})
-    with mock.patch.object(recipients, "BUCKET_ROWS", 4):
+    with mock.patch.object(stream, "BUCKET_ROWS", 4):
         streamed = check_list(frame, as_of=AS_OF, dedupe=True, batch_rows=2)
     rows = streamed.frame.collect()
     assert rows["dup_of"].to_list() == [None, None, 1, *[1, 2, 1] * 4]
@@ -88,8 +89,8 @@ def test_a_forecast_read_in_spilled_batches_equals_one_read_in_one_piece(
     options = ForecastOptions(message=message, as_of=AS_OF, dedupe=True, carrier_column="carrier")
     whole = forecast(pl.read_csv(path, infer_schema=False), options)
     with (
-        mock.patch.object(recipients, "SPILL_BYTES", 0),
-        mock.patch.object(recipients, "BATCH_ROWS", 700),
+        mock.patch.object(stream, "SPILL_BYTES", 0),
+        mock.patch.object(stream, "BATCH_ROWS", 700),
     ):
         batched = forecast(path, options)
     assert batched.summary["rows_in"] == 3_000
@@ -103,9 +104,9 @@ CHILD = textwrap.dedent(
     """
     import json, resource, sys
     from simulator.analysis.run import ForecastOptions, forecast
-    from simulator.numbers import recipients
-    recipients.BATCH_ROWS = 50_000
-    recipients.SPILL_BYTES = 1 << 20
+    from simulator.engine import stream
+    stream.BATCH_ROWS = 50_000
+    stream.SPILL_BYTES = 1 << 20
     options = ForecastOptions(message="テスト配信です", as_of=__import__("datetime").date(2025, 6, 1))
     summary = forecast(sys.argv[1], options).summary
     print(json.dumps({"rows": summary["rows_in"],
@@ -170,3 +171,34 @@ def test_queries_over_one_checked_list_never_share_a_scan(
     shared = [opts for n, opts in collects if n > 1]
     assert len(shared) >= 3
     assert all(opts is not None and not opts.comm_subplan_elim for opts in shared)
+
+
+SCRATCH_CHILD = textwrap.dedent(
+    """
+    import datetime, json, sys
+    from simulator import scratch
+    from simulator.engine import stream
+    from simulator.engine.stream import check_list
+    stream.SPILL_BYTES = 0
+    checked = check_list(sys.argv[1], as_of=datetime.date(2025, 6, 1), encoding="cp932")
+    checked.summarise()
+    root = scratch.directory("probe").parent
+    print(json.dumps({"root": str(root), "kinds": sorted(p.name.split("-")[0] for p in root.iterdir())}))
+    """
+)
+
+
+def test_one_scratch_root_holds_spilled_batches_and_transcoded_lists_until_exit() -> None:
+    path = REPO / "datasets" / "sample_recipients_cp932.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", SCRATCH_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=child_env(KPSIM_PROGRESS="0"),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["kinds"] == ["check", "probe", "transcoded"]
+    assert not Path(report["root"]).exists()

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator.engine.tables import resolved_rules, rule_versions
 from simulator.errors import NotApplicableError
 from simulator.rules.api_request import accepted_names, api_request
 from simulator.rules.assumptions import all_combinations, default_settings
@@ -19,7 +20,6 @@ from simulator.rules.linter import boundaries, lint_ruleset, outcome_problems
 from simulator.rules.reference import Decision, evaluate
 from simulator.rules.ruleset import RuleSet, load_ruleset
 from simulator.rules.schema import Rule
-from simulator.rules.tables import resolved_rules, rule_versions
 
 RULES = load_ruleset()
 PLANS = sorted(RULES.plans)

@@ -1,4 +1,5 @@
-"""Rules as polars frames: every rule version with its assumption variant applied, for joins."""
+"""Rules compiled to frames for the engine: every rule version with its assumption variant
+applied, and the rules in force on a day (one row per plan × carrier), for equi-joins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Cost of a recipient list when carriers taken from number allocation may have been ported.
+"""The uncertainty moments: cost of a recipient list when carriers taken from number allocation
+may have been ported (the porting joins, the mean and variance per group, a 95% range).
 
 A row whose carrier was looked up costs exactly `parts × unit price`. A row whose carrier came
 from the number's allocation is served by carrier s with probability P(s | allocated) (the

@@ -1,0 +1,299 @@
+"""The one file that prices recipients: recipients × plans ⋈ rules in force ⋈ message parts ⋈
+unit prices, vectorised, for a message per recipient (a template) or a fixed one.
+
+A template is rendered and counted per recipient, and the priced rows are aggregated in the same
+streaming pass as the check summary. A fixed message has the same parts for every recipient of
+a plan, so it is priced once per group of alike recipients (carrier, carrier source, allocated
+carrier) and the groups weighted by their counts; the per-recipient rows stay lazy, for outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from simulator.engine.rates import PlanTerms
+from simulator.engine.uncertainty import ROWS_SCHEMA
+from simulator.message.count import parts_expr
+from simulator.message.render import parse_template, render_expr
+from simulator.numbers.reader import ROW
+
+OUTCOME_COLUMNS = [
+    "route",
+    "sender_kind",
+    "sender_value",
+    "sender_guaranteed",
+    "charge_class",
+    "rule_id",
+    "rule_variant",
+    "effective_from",
+]
+
+PRICED_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.UInt64(),
+    "plan": pl.Utf8(),
+    "e164": pl.Utf8(),
+    "carrier": pl.Utf8(),
+    "carrier_source": pl.Utf8(),
+    "allocated_carrier": pl.Utf8(),
+    "route": pl.Utf8(),
+    "sender_kind": pl.Utf8(),
+    "sender_value": pl.Utf8(),
+    "sender_guaranteed": pl.Boolean(),
+    "charge_class": pl.Utf8(),
+    "rule_id": pl.Utf8(),
+    "rule_variant": pl.Int32(),
+    "rule_effective_from": pl.Date(),
+    "units": pl.UInt32(),
+    "encoding": pl.Utf8(),
+    "parts": pl.UInt32(),
+    "unit_sen": pl.Int64(),
+    "price_basis": pl.Utf8(),
+    "cost_sen": pl.Int64(),
+    "plan_status": pl.Utf8(),
+}
+"""Columns of the per recipient × plan frame; `plan_status` is priced, too_long or price_unknown."""
+
+
+def with_plan(recipients: pl.LazyFrame, plan: str) -> pl.LazyFrame:
+    """The recipients tagged with one plan."""
+    return recipients.with_columns(pl.lit(plan, dtype=pl.Utf8).alias("plan"))
+
+
+def join_rules(rows: pl.LazyFrame, rules_in_force: pl.DataFrame) -> pl.LazyFrame:
+    """Attach the rule outcome in force for each row's plan and carrier (an equi-join on a tiny table)."""
+    table = rules_in_force.select("plan", "carrier", *OUTCOME_COLUMNS).rename(
+        {"effective_from": "rule_effective_from"}
+    )
+    return rows.join(table.lazy(), on=["plan", "carrier"], how="left")
+
+
+def join_prices(rows: pl.LazyFrame, unit_prices: pl.DataFrame) -> pl.LazyFrame:
+    """Attach the unit price (sen per part) and its basis for each row's charge class."""
+    return rows.join(
+        unit_prices.select("charge_class", "unit_sen", "price_basis").lazy(),
+        on="charge_class",
+        how="left",
+    )
+
+
+def cost_and_status(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Cost = parts × unit price; rows whose message is too long or whose price is unknown cost null."""
+    too_long = pl.col("parts").is_null()
+    unknown = pl.col("unit_sen").is_null()
+    return rows.with_columns(
+        pl.when(too_long | unknown)
+        .then(None)
+        .otherwise(pl.col("parts").cast(pl.Int64) * pl.col("unit_sen"))
+        .alias("cost_sen"),
+        pl.when(too_long)
+        .then(pl.lit("too_long"))
+        .when(unknown)
+        .then(pl.lit("price_unknown"))
+        .otherwise(pl.lit("priced"))
+        .alias("plan_status"),
+    )
+
+
+def price_plan(
+    recipients: pl.LazyFrame,
+    plan: str,
+    *,
+    rules_in_force: pl.DataFrame,
+    parts: pl.Expr,
+    unit_prices: pl.DataFrame,
+) -> pl.LazyFrame:
+    """Price every recipient under one plan; `parts` is a struct expr (units, encoding, parts)."""
+    rows = (
+        with_plan(recipients, plan)
+        .with_columns(parts.alias("_parts"))
+        .with_columns(
+            pl.col("_parts").struct.field("units").cast(pl.UInt32).alias("units"),
+            pl.col("_parts").struct.field("encoding").cast(pl.Utf8).alias("encoding"),
+            pl.col("_parts").struct.field("parts").cast(pl.UInt32).alias("parts"),
+        )
+    )
+    rows = join_prices(join_rules(rows, rules_in_force), unit_prices)
+    return cost_and_status(rows).select(list(PRICED_SCHEMA))
+
+
+def price_plans(plan_frames: list[pl.LazyFrame]) -> pl.LazyFrame:
+    """All plans' rows in one frame, sorted by row then plan order."""
+    if not plan_frames:
+        return pl.LazyFrame(schema=PRICED_SCHEMA)
+    return pl.concat(plan_frames, how="vertical")
+
+
+@dataclass(frozen=True)
+class Message:
+    """The message per row (a column expression) and whether it is a template."""
+
+    text: pl.Expr
+    templated: bool
+
+
+def message_expr(message: str, columns: Sequence[str]) -> Message:
+    """The message per row; a fixed text stays one literal."""
+    pieces = parse_template(message)
+    if any(p.is_placeholder for p in pieces):
+        return Message(render_expr(message, columns), True)
+    return Message(pl.lit("".join(p.text for p in pieces), dtype=pl.Utf8).alias("message"), False)
+
+
+def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
+    """Per plan, carrier and plan status: recipients, parts, cost and the rule outcome; with
+    `weight`, each row stands for that column's number of recipients."""
+    n = pl.col(weight) if weight is not None else None
+    return priced.group_by("plan", "carrier", "plan_status").agg(
+        pl.len().alias("recipients") if n is None else n.sum().alias("recipients"),
+        (pl.col("parts") if n is None else pl.col("parts").cast(pl.Int64) * n).sum().alias("parts"),
+        (pl.col("cost_sen") if n is None else pl.col("cost_sen") * n).sum().alias("cost_sen"),
+        pl.col("route").first(),
+        pl.col("sender_kind").first(),
+        pl.col("sender_value").first(),
+        pl.col("sender_guaranteed").first(),
+        pl.col("charge_class").first(),
+        pl.col("rule_id").first(),
+        pl.col("price_basis").first(),
+    )
+
+
+GROUPED = ["carrier", "carrier_source", "allocated_carrier"]
+
+
+def sendable_groups(counts: pl.DataFrame) -> pl.DataFrame:
+    """The sendable rows of a checked list (from `counts_query`) as one stand-in recipient per
+    carrier, carrier source and allocated carrier, with `n`, the recipients it stands for."""
+    return (
+        counts.filter(pl.col("status") == "ok")
+        .group_by(GROUPED)
+        .agg(pl.col("n").sum())
+        .sort(GROUPED, nulls_last=True)
+        .with_row_index(ROW)
+        .with_columns(pl.col(ROW).cast(pl.UInt64), pl.lit(None, dtype=pl.Utf8).alias("e164"))
+    )
+
+
+def fixed_text_rows(
+    ok_rows: pl.LazyFrame, priced_groups: pl.DataFrame, parts: Mapping[str, int]
+) -> pl.LazyFrame:
+    """Priced recipient rows for the uncertainty of a message without placeholders: every
+    recipient of a plan has the same parts, so a row is priced exactly when its carrier is."""
+    frames = []
+    for plan, plan_parts in parts.items():
+        carriers = priced_groups.filter(
+            (pl.col("plan") == plan) & (pl.col("plan_status") == "priced")
+        )["carrier"]
+        frames.append(
+            ok_rows.filter(pl.col("carrier").is_in(carriers.unique().implode())).select(
+                pl.lit(plan, dtype=pl.Utf8).alias("plan"),
+                "carrier_source",
+                "carrier",
+                "allocated_carrier",
+                pl.lit(plan_parts, dtype=pl.UInt32).alias("parts"),
+            )
+        )
+    return pl.union(frames) if frames else pl.LazyFrame(schema=ROWS_SCHEMA)
+
+
+def uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
+    """The priced rows' plan, carriers and parts, as `cost_uncertainty` takes them."""
+    return priced.filter(pl.col("plan_status") == "priced").select(
+        "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+    )
+
+
+def price_terms(
+    recipients: pl.LazyFrame,
+    terms: Mapping[str, PlanTerms],
+    *,
+    message: Message,
+    rules_in_force: pl.DataFrame,
+    unit_prices: pl.DataFrame,
+) -> list[pl.LazyFrame]:
+    """`recipients` priced under each sendable plan of `terms`, one frame per plan, in order."""
+    return [
+        price_plan(
+            recipients,
+            plan,
+            rules_in_force=rules_in_force,
+            parts=parts_expr(message.text, t.profile),
+            unit_prices=unit_prices,
+        )
+        for plan, t in terms.items()
+        if t.sendable and t.profile is not None
+    ]
+
+
+def every_plan(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
+    """All plans' rows for an aggregate: pl.union reads the plans side by side, where an
+    ordered concat (`price_plans`) would buffer all but one."""
+    return pl.union(frames) if frames else price_plans(frames)
+
+
+@dataclass(frozen=True)
+class ListPricing:
+    """One checked list priced under the sendable plans. `rows` is the per recipient × plan
+    frame (lazy); `queries` are to be collected with the check summary's queries, in one
+    streaming pass; `finish` then gives the aggregate per plan × carrier × plan status and the
+    rows for `cost_uncertainty`."""
+
+    rows: pl.LazyFrame
+    queries: list[pl.LazyFrame]
+    frames: list[pl.LazyFrame]
+    ok_rows: pl.LazyFrame
+    terms: Mapping[str, PlanTerms]
+    message: Message
+    rules_in_force: pl.DataFrame
+    unit_prices: pl.DataFrame
+
+    def finish(
+        self, counts: pl.DataFrame, collected: Sequence[pl.DataFrame]
+    ) -> tuple[pl.DataFrame, pl.LazyFrame]:
+        """(aggregate, uncertainty rows) from the check's `counts_query` result and the
+        collected `queries`."""
+        if self.message.templated:
+            (per_carrier,) = collected
+            return per_carrier, uncertainty_rows(every_plan(self.frames))
+        groups = sendable_groups(counts)
+        stand_ins = price_terms(
+            groups.lazy(),
+            self.terms,
+            message=self.message,
+            rules_in_force=self.rules_in_force,
+            unit_prices=self.unit_prices,
+        )
+        priced_groups = (
+            price_plans(stand_ins).join(groups.lazy().select(ROW, "n"), on=ROW).collect()
+        )
+        per_carrier = aggregate(priced_groups.lazy(), weight="n").collect()
+        parts = {p: t.parts for p, t in self.terms.items() if t.sendable and t.parts is not None}
+        return per_carrier, fixed_text_rows(self.ok_rows, priced_groups, parts)
+
+
+def price_list(
+    checked: pl.LazyFrame,
+    terms: Mapping[str, PlanTerms],
+    *,
+    message: Message,
+    rules_in_force: pl.DataFrame,
+    unit_prices: pl.DataFrame,
+) -> ListPricing:
+    """Price the sendable rows of `checked` (with the input columns a template reads) under
+    every sendable plan of `terms`."""
+    ok_rows = checked.filter(pl.col("status") == "ok")
+    frames = price_terms(
+        ok_rows, terms, message=message, rules_in_force=rules_in_force, unit_prices=unit_prices
+    )
+    return ListPricing(
+        rows=price_plans(frames),
+        queries=[aggregate(every_plan(frames))] if message.templated else [],
+        frames=frames,
+        ok_rows=ok_rows,
+        terms=terms,
+        message=message,
+        rules_in_force=rules_in_force,
+        unit_prices=unit_prices,
+    )
