@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from simulator.errors import NotApplicableError, RulesError, UsageError
-from simulator.rules.assumptions import matches
+from simulator.rules.dating import first_match, in_force
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.ruleset import rules_dir as resolve_rules_dir
 from simulator.rules.schema import Identifier, Strict
@@ -354,14 +354,14 @@ def assignment_for(rules: SegmentationRules, plan: str, on: dt.date) -> Assignme
             f"no message-part rules for plan {plan!r}",
             hint=f"choose from {', '.join(rules.plans())}",
         )
-    in_force = [a for a in chain if a.effective_from <= on]
-    if not in_force:
+    assignment = in_force(chain, on)
+    if assignment is None:
         first = min(a.effective_from for a in chain)
         raise NotApplicableError(
             f"no message-part rule for plan {plan} on {on.isoformat()}",
             hint=f"the first one starts {first.isoformat()}",
         )
-    return max(in_force, key=lambda a: a.effective_from)
+    return assignment
 
 
 def profile_id_for(
@@ -369,8 +369,8 @@ def profile_id_for(
 ) -> str:
     """Id of the profile `plan` uses on `on`: the first matching variant, else the default."""
     assignment = assignment_for(rules, plan, on)
-    chosen = next((v for v in assignment.variants if matches(v.when, settings)), None)
-    return chosen.profile if chosen is not None else assignment.profile
+    chosen = first_match(assignment.variants, settings)
+    return chosen[1].profile if chosen is not None else assignment.profile
 
 
 def profile_for(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.rules.assumptions import matches
+from simulator.rules.dating import first_match, started, within
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.schema import ApiParameter
 
@@ -22,11 +22,10 @@ class AcceptedWindow:
 def accepted_window(param: ApiParameter, settings: Mapping[str, str]) -> AcceptedWindow:
     """The days a parameter name was accepted, after assumption variants."""
     start, until = param.accepted_from, param.accepted_until
-    for variant in param.variants:
-        if matches(variant.when, settings):
-            start = variant.accepted_from or start
-            until = variant.accepted_until or until
-            break
+    chosen = first_match(param.variants, settings)
+    if chosen is not None:
+        start = chosen[1].accepted_from or start
+        until = chosen[1].accepted_until or until
     return AcceptedWindow(param.name, param.role, start, until)
 
 
@@ -35,11 +34,7 @@ def accepted_names(
 ) -> list[str]:
     """Names for `role` the API accepted on `on`, newest first."""
     windows = [accepted_window(p, settings) for p in ruleset.api.parameters if p.role == role]
-    live = [
-        w
-        for w in windows
-        if w.accepted_from <= on and (w.accepted_until is None or on <= w.accepted_until)
-    ]
+    live = [w for w in windows if within(on, w.accepted_from, w.accepted_until)]
     return [w.name for w in sorted(live, key=lambda w: w.accepted_from, reverse=True)]
 
 
@@ -51,9 +46,8 @@ def api_request(
     flags = accepted_names(ruleset, flag_role, on, settings) if flag_role else []
     kp_senders = accepted_names(ruleset, "kp_sender", on, settings) if flag_role else []
     rules: list[dict[str, object]] = []
-    for c in ruleset.api.constraints:
-        if c.effective_from > on:
-            continue
+    in_effect = started(ruleset.api.constraints, on)
+    for c in in_effect:
         if c.kind == "mutually_exclusive" and flag_role not in c.roles:
             continue
         if c.with_roles and flag_role not in c.with_roles:
@@ -61,8 +55,8 @@ def api_request(
         rules.append({"id": c.id, "says": c.says, "sources": list(c.sources)})
     exclusive_with = [
         name
-        for c in ruleset.api.constraints
-        if c.kind == "mutually_exclusive" and c.effective_from <= on and flag_role in c.roles
+        for c in in_effect
+        if c.kind == "mutually_exclusive" and flag_role in c.roles
         for role in c.roles
         if role != flag_role
         for name in accepted_names(ruleset, role, on, settings)

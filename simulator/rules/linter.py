@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from simulator.errors import RulesError
 from simulator.rules.api_request import accepted_names
-from simulator.rules.assumptions import all_combinations, matches
+from simulator.rules.assumptions import all_combinations
+from simulator.rules.dating import first_match, in_force
 from simulator.rules.ruleset import RoutingRule, RuleSet, load_ruleset, rules_dir
 from simulator.rules.schema import (
     ApiFile,
@@ -213,15 +214,11 @@ def check_outcomes(rs: RuleSet) -> list[Finding]:
 def _in_force(
     rs: RuleSet, plan: str, carrier: str, on: dt.date, settings: dict[str, str]
 ) -> Outcome | None:
-    chain = [
-        r.rule
-        for r in rs.routing
-        if r.plan == plan and carrier in r.rule.carriers and r.rule.effective_from <= on
-    ]
-    if not chain:
+    rule = in_force(rs.rules_for(plan, carrier), on)
+    if rule is None:
         return None
-    rule = max(chain, key=lambda x: x.effective_from)
-    return next((v.outcome for v in rule.variants if matches(v.when, settings)), rule.outcome)
+    variant = first_match(rule.variants, settings)
+    return rule.outcome if variant is None else variant[1].outcome
 
 
 def boundaries(rs: RuleSet) -> list[dt.date]:
