@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from simulator.errors import UsageError
+from simulator.rules.prices import TAX_ROUNDINGS
 
 if TYPE_CHECKING:
     from simulator.pricing.resolve import ResolvedPrices
@@ -25,7 +26,7 @@ _ROUNDERS: dict[str, Callable[[int], int]] = {
     "ceil": lambda scaled: -(-scaled // SCALE),
     "half_up": lambda scaled: (scaled + SCALE // 2) // SCALE,
 }
-ROUNDING_MODES = tuple(_ROUNDERS)
+ROUNDING_MODES = TAX_ROUNDINGS
 
 
 def rounding_mode(settings: Mapping[str, str]) -> str:

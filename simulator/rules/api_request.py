@@ -44,7 +44,8 @@ def api_request(
     """The flag and sender parameters a request for `plan` uses on `on`, and the rules it obeys."""
     flag_role = ruleset.plans[plan].flag_role
     flags = accepted_names(ruleset, flag_role, on, settings) if flag_role else []
-    kp_senders = accepted_names(ruleset, "kp_sender", on, settings) if flag_role else []
+    roles = ruleset.roles
+    kp_senders = accepted_names(ruleset, roles.registered_sender, on, settings) if flag_role else []
     rules: list[dict[str, object]] = []
     in_effect = started(ruleset.api.constraints, on)
     for c in in_effect:
@@ -64,7 +65,7 @@ def api_request(
     request: dict[str, object] = {
         "flag": {name: "true" for name in flags[:1]},
         "flag_names_accepted": flags,
-        "sender_param": accepted_names(ruleset, "sender", on, settings)[:1],
+        "sender_param": accepted_names(ruleset, roles.user_sender, on, settings)[:1],
         "kp_sender_params_accepted": kp_senders,
         "kp_sender_param": kp_senders[0] if kp_senders else None,
         "exclusive_with": exclusive_with,

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from simulator.analysis.porting import (
     PORTING_SCHEMA,
     PortingMatrix,
-    lint_porting,
     load_porting,
     select_porting,
 )
 from simulator.errors import RulesError, UsageError
 from simulator.rules.assumptions import resolve_settings
+from simulator.rules.linter import FindingCode, check_porting
 from simulator.rules.ruleset import DEFAULT_RULES_DIR, load_ruleset
 from simulator.rules.schema import Strict
 
@@ -229,12 +229,12 @@ def test_missing_porting_file_is_a_rules_error(rules_copy: Path) -> None:
 
 
 def test_lint_reports_a_broken_porting_file_and_passes_the_shipped_one(rules_copy: Path) -> None:
-    assert lint_porting(DEFAULT_RULES_DIR, RULESET) == []
+    assert check_porting(RULESET) == []
     path = rules_copy / "porting.yaml"
     text = path.read_text().replace("au: {docomo: 0.120,", "au: {docomo: 0.220,")
     path.write_text(text)
-    findings = lint_porting(rules_copy, load_ruleset(rules_copy))
-    assert [(f.line, f.code) for f in findings] == [(_line_of(text, "  au: {docomo:"), "porting")]
+    findings = check_porting(load_ruleset(rules_copy))
+    assert [(f.line, f.code) for f in findings] == [(_line_of(text, "  au: {docomo:"), FindingCode.PORTING)]
 
 
 def test_porting_matrix_is_a_strict_model() -> None:

@@ -10,9 +10,9 @@ import pytest
 from message_reference import GSM7_BASIC, GSM7_EXTENSION
 
 from simulator.errors import RulesError
-from simulator.message.lint import check_segmentation
 from simulator.message.profiles import SegmentationRules, load_segmentation_rules
-from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet
+from simulator.rules.linter import check_segmentation
+from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet, load_ruleset
 
 VALID = textwrap.dedent(
     """\
@@ -117,7 +117,7 @@ def test_every_plan_has_a_profile_from_the_day_it_starts(
 
 
 def test_the_shipped_file_passes_lint(ruleset: RuleSet) -> None:
-    assert check_segmentation(DEFAULT_RULES_DIR, ruleset) == []
+    assert check_segmentation(ruleset) == []
 
 
 def test_lint_reports_an_unknown_plan_and_assumption(tmp_path: Path, ruleset: RuleSet) -> None:
@@ -128,7 +128,7 @@ def test_lint_reports_an_unknown_plan_and_assumption(tmp_path: Path, ruleset: Ru
     text = text.replace("plans: [lite, full]", "plans: [lite, fulll]", 1)
     text = text.replace("{long_sms_under_kpremium: allowed}", "{long_sms_under_kpremium: maybe}")
     path.write_text(text, encoding="utf-8")
-    messages = [f.message for f in check_segmentation(directory, ruleset)]
+    messages = [f.message for f in check_segmentation(load_ruleset(directory))]
     assert any("plan 'fulll' is not in plans.yaml" in m for m in messages)
     assert any("long_sms_under_kpremium has no value 'maybe'" in m for m in messages)
     with pytest.raises(RulesError, match="fulll"):

@@ -12,9 +12,9 @@ import pytest
 
 from simulator.errors import InputError, NotApplicableError, RulesError, UsageError
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
-from simulator.pricing.lint import check_prices
 from simulator.pricing.resolve import UNIT_PRICE_SCHEMA, resolve_prices
-from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet
+from simulator.rules.linter import check_prices
+from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet, load_ruleset
 
 D = dt.date.fromisoformat
 
@@ -304,7 +304,7 @@ def test_shipped_book_mistakes_are_one_rules_error_line_with_file_and_line(
 
 
 def test_the_shipped_book_passes_lint(ruleset: RuleSet) -> None:
-    assert check_prices(DEFAULT_RULES_DIR, ruleset) == []
+    assert check_prices(ruleset) == []
 
 
 def test_lint_reports_an_unknown_source(tmp_path: Path, ruleset: RuleSet) -> None:
@@ -312,5 +312,5 @@ def test_lint_reports_an_unknown_source(tmp_path: Path, ruleset: RuleSet) -> Non
     path = directory / "prices.yaml"
     text = path.read_text(encoding="utf-8").replace("help-prepost]", "help-prepost, no-such-doc]")
     path.write_text(text, encoding="utf-8")
-    messages = [f.message for f in check_prices(directory, ruleset)]
+    messages = [f.message for f in check_prices(load_ruleset(directory))]
     assert any("'no-such-doc' is not in sources.yaml" in m for m in messages)
