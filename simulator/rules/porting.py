@@ -146,14 +146,14 @@ def _scale_factor(off: Mapping[str, float], weights: Mapping[str, float], share:
     )
 
 
-def _locate(path: Path, loc: Sequence[int | str], message: str) -> RulesError:
+def _locate(path: Path, loc: Sequence[int | str], message: str, code: str) -> RulesError:
     """A RulesError at the YAML node `loc`; a top-level key is reported at the key's own line."""
     doc = read_yaml(path)
     line = doc.line_of(loc)
     if len(loc) == 1 and isinstance(doc.root, yaml.MappingNode):
         keys = [k for k, _ in doc.root.value if k.value == loc[0]]
         line = keys[0].start_mark.line + 1 if keys else line
-    return RulesError(message, file=path, line=line)
+    return RulesError(message, file=path, line=line, code=code)
 
 
 def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
@@ -165,6 +165,7 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                 path,
                 ["matrix", allocated],
                 f"matrix: unknown carrier {allocated!r}",
+                "unknown_carrier",
             )
         for serving in row:
             if serving not in ruleset.carriers:
@@ -172,6 +173,7 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                     path,
                     ["matrix", allocated, serving],
                     f"matrix.{allocated}: unknown carrier {serving!r}",
+                    "unknown_carrier",
                 )
         missing_columns = [c for c in known if c not in row]
         if missing_columns:
@@ -179,10 +181,13 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                 path,
                 ["matrix", allocated],
                 f"matrix.{allocated}: no column for {', '.join(missing_columns)} (write 0 if none)",
+                "missing_key",
             )
     missing_rows = [c for c in known if c not in porting.matrix]
     if missing_rows:
-        raise _locate(path, ["matrix"], f"matrix: no row for carrier {', '.join(missing_rows)}")
+        raise _locate(
+            path, ["matrix"], f"matrix: no row for carrier {', '.join(missing_rows)}", "missing_key"
+        )
     if porting.allocation_shares is not None:
         for carrier in porting.allocation_shares:
             if carrier not in ruleset.carriers:
@@ -190,6 +195,7 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                     path,
                     ["allocation_shares", carrier],
                     f"allocation_shares: unknown carrier {carrier!r}",
+                    "unknown_carrier",
                 )
         computed = porting.porting_share()
         if abs(computed - porting.off_diagonal_share) > STATED_SHARE_TOLERANCE:
@@ -198,16 +204,23 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                 ["off_diagonal_share"],
                 f"off_diagonal_share {porting.off_diagonal_share} does not match the matrix "
                 f"({computed:.4f} weighted by allocation_shares)",
+                "inconsistent",
             )
     for i, source in enumerate(porting.sources):
         if source not in ruleset.sources:
-            raise _locate(path, ["sources", i], f"sources: {source!r} is not in sources.yaml")
+            raise _locate(
+                path,
+                ["sources", i],
+                f"sources: {source!r} is not in sources.yaml",
+                "unknown_source",
+            )
     low, high = porting.sensitivity.low, porting.sensitivity.high
     if not low <= porting.off_diagonal_share <= high:
         raise _locate(
             path,
             ["off_diagonal_share"],
             f"off_diagonal_share {porting.off_diagonal_share} is outside sensitivity {low}-{high}",
+            "inconsistent",
         )
     assumption = ruleset.assumptions.get(porting.assumption)
     if assumption is None:
@@ -215,6 +228,7 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
             path,
             ["assumption"],
             f"assumption {porting.assumption!r} is not in assumptions.yaml",
+            "unknown_assumption",
         )
     for key, value in (
         ("id", porting.id),
@@ -225,6 +239,7 @@ def check_porting(path: Path, porting: PortingMatrix, ruleset: RuleSet) -> None:
                 path,
                 [key],
                 f"{key} {value!r} is not a value of assumption {porting.assumption}",
+                "unknown_assumption",
             )
 
 

@@ -110,7 +110,7 @@ def _fail(
     loc: list[int | str],
     message: str,
     hint: str | None = None,
-    code: str = "invalid_price_book",
+    code: str = "invalid_value",
 ) -> None:
     raise RulesError(message, file=doc.path, line=doc.line_of(loc), hint=hint, code=code)
 
@@ -133,7 +133,12 @@ def _check_rules_book(doc: YamlDocument, data: PriceBookFile) -> None:
     """A rules price book: basis and sources everywhere, every charge class, tax rates given."""
     for i, item in enumerate(data.items):
         if item.charged_per is None:
-            _fail(doc, ["items", i], f"items[{i}] ({item.name}): charged_per is missing")
+            _fail(
+                doc,
+                ["items", i],
+                f"items[{i}] ({item.name}): charged_per is missing",
+                code="missing_key",
+            )
         for j, period in enumerate(item.periods):
             loc: list[int | str] = ["items", i, "periods", j]
             if period.basis is None or period.basis == "user":
@@ -144,7 +149,12 @@ def _check_rules_book(doc: YamlDocument, data: PriceBookFile) -> None:
                     "exact, upper_bound, assumed_unchanged, unknown",
                 )
             if not period.sources:
-                _fail(doc, loc, f"items[{i}].periods[{j}] ({item.name}): sources are missing")
+                _fail(
+                    doc,
+                    loc,
+                    f"items[{i}].periods[{j}] ({item.name}): sources are missing",
+                    code="missing_sources",
+                )
     names = {item.name: item for item in data.items}
     for charge_class in get_args(ChargeClass):
         found = names.get(charge_class)
@@ -156,20 +166,21 @@ def _check_rules_book(doc: YamlDocument, data: PriceBookFile) -> None:
                 hint="add an item with charged_per: message_part",
             )
     if not data.tax_rates:
-        _fail(doc, [], "tax_rates are missing")
+        _fail(doc, [], "tax_rates are missing", code="missing_key")
     if data.tax_rounding_assumption is None:
         _fail(
             doc,
             [],
             "tax_rounding_assumption is missing",
             hint="name the assumption that chooses how the tax is rounded",
+            code="missing_key",
         )
     for k, rate in enumerate(data.tax_rates):
         loc = ["tax_rates", k]
         if rate.basis is None or rate.basis == "user":
             _fail(doc, loc, f"tax_rates[{k}]: basis must be sourced or general_knowledge")
         if rate.basis == "sourced" and not rate.sources:
-            _fail(doc, loc, f"tax_rates[{k}]: a sourced rate needs sources")
+            _fail(doc, loc, f"tax_rates[{k}]: a sourced rate needs sources", code="missing_sources")
         if rate.basis == "general_knowledge" and not rate.note:
             _fail(
                 doc, loc, f"tax_rates[{k}]: say where a general-knowledge rate comes from in note"
@@ -197,7 +208,12 @@ def _check(doc: YamlDocument, data: PriceBookFile, origin: Origin) -> None:
     seen: set[str] = set()
     for i, item in enumerate(data.items):
         if item.name in seen:
-            _fail(doc, ["items", i, "name"], f"items[{i}]: price {item.name!r} is listed twice")
+            _fail(
+                doc,
+                ["items", i, "name"],
+                f"items[{i}]: price {item.name!r} is listed twice",
+                code="duplicate_id",
+            )
         seen.add(item.name)
         _check_dates(doc, ["items", i, "periods"], [p.effective_from for p in item.periods])
     _check_dates(doc, ["tax_rates"], [r.effective_from for r in data.tax_rates])

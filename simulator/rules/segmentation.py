@@ -127,6 +127,7 @@ def _check_internal(doc: YamlDocument, data: SegmentationFile) -> None:
                 f"profiles[{i}]: duplicate profile id {spec.id!r}",
                 file=doc.path,
                 line=doc.line_of(["profiles", i]),
+                code="duplicate_id",
             )
         seen.add(spec.id)
         if spec.counting == "gsm7_or_ucs2" and data.gsm7 is None:
@@ -134,6 +135,7 @@ def _check_internal(doc: YamlDocument, data: SegmentationFile) -> None:
                 f"profiles[{i}]: {spec.id} counts GSM-7 but the file has no gsm7 table",
                 file=doc.path,
                 line=doc.line_of(["profiles", i, "counting"]),
+                code="missing_key",
             )
     assignment_ids: set[str] = set()
     for i, a in enumerate(data.assignments):
@@ -143,6 +145,7 @@ def _check_internal(doc: YamlDocument, data: SegmentationFile) -> None:
                 f"assignments[{i}]: duplicate assignment id {a.id!r}",
                 file=doc.path,
                 line=doc.line_of(where),
+                code="duplicate_id",
             )
         assignment_ids.add(a.id)
         named: list[tuple[list[int | str], str]] = [(["profile"], a.profile)]
@@ -154,6 +157,7 @@ def _check_internal(doc: YamlDocument, data: SegmentationFile) -> None:
                     file=doc.path,
                     line=doc.line_of([*where, *loc]),
                     hint=f"profiles are {', '.join(sorted(seen))}",
+                    code="unknown_profile",
                 )
     plans = dict.fromkeys(p for a in data.assignments for p in a.plans)
     for plan in plans:
@@ -169,6 +173,7 @@ def _check_internal(doc: YamlDocument, data: SegmentationFile) -> None:
                     file=doc.path,
                     line=doc.line_of(["assignments", i, "effective_from"]),
                     hint="list each plan's assignments in date order, one per day",
+                    code="dates_out_of_order",
                 )
 
 
