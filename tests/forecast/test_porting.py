@@ -234,7 +234,9 @@ def test_lint_reports_a_broken_porting_file_and_passes_the_shipped_one(rules_cop
     text = path.read_text().replace("au: {docomo: 0.120,", "au: {docomo: 0.220,")
     path.write_text(text)
     findings = check_porting(load_ruleset(rules_copy))
-    assert [(f.line, f.code) for f in findings] == [(_line_of(text, "  au: {docomo:"), FindingCode.PORTING)]
+    assert [(f.line, f.code) for f in findings] == [
+        (_line_of(text, "  au: {docomo:"), FindingCode.PORTING)
+    ]
 
 
 def test_porting_matrix_is_a_strict_model() -> None:
