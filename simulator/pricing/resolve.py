@@ -52,6 +52,8 @@ class ResolvedPrices:
     tax_basis: str
     tax_sources: list[str] = field(default_factory=list)
     tax_note: str | None = None
+    tax_rounding_assumption: str | None = None
+    """The assumption that chooses the tax rounding (`tax_rounding_assumption` of prices.yaml)."""
 
     def __getitem__(self, name: str) -> ResolvedPrice:
         return self.prices[name]
@@ -239,4 +241,5 @@ def resolve_prices(
         tax_basis=rate.basis or "user",
         tax_sources=list(rate.sources),
         tax_note=rate.note,
+        tax_rounding_assumption=book.data.tax_rounding_assumption,
     )
