@@ -30,9 +30,15 @@ __all__ = [
     "PartLimits",
     "Profile",
     "SegmentationRules",
+    "assignment_for",
+    "describe_limits",
+    "load_segmentation",
     "load_segmentation_rules",
     "profile_for",
+    "profile_id_for",
+    "segmentation_rules",
 ]
+"""The models come from `simulator.rules.segmentation`; this module builds profiles from them."""
 
 
 def describe_limits(limits: PartLimits) -> str:
