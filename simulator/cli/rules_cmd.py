@@ -9,12 +9,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from simulator.checks import lint_all as lint
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
+from simulator.rules.linter import lint
 from simulator.rules.reference import Decision, evaluate
 from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
 

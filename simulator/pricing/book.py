@@ -1,211 +1,39 @@
-"""Price books: dated, sourced JPY amounts (`rules/prices.yaml`, or a user file via --price-book)."""
+"""Price books: the shipped one from the rule set, or a user file given with --price-book."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Literal, get_args
-
-from pydantic import Field, model_validator
 
 from simulator.errors import InputError, RulesError
+from simulator.rules.prices import (
+    PRICES_FILE,
+    PriceBook,
+    PriceBookFile,
+    PriceItem,
+    PricePeriod,
+    TaxRate,
+    read_price_book,
+    read_rules_book,
+)
+from simulator.rules.ruleset import read_rule_file
 from simulator.rules.ruleset import rules_dir as resolve_rules_dir
-from simulator.rules.schema import ChargeClass, Identifier, Strict
-from simulator.rules.yaml_source import YamlDocument, describe_location, parse_model, read_yaml
 
-PRICES_FILE = "prices.yaml"
-MAX_AMOUNT_JPY = Decimal(10) ** 12
-"""Sanity bound that keeps every amount, in sen, far inside Int64."""
-
-PriceBasis = Literal["exact", "upper_bound", "assumed_unchanged", "unknown", "user"]
-ChargedPer = Literal["message_part", "sender_id_per_30_days"]
-TaxBasis = Literal["sourced", "general_knowledge", "user"]
-Origin = Literal["rules", "user"]
-
-
-class PricePeriod(Strict):
-    """One amount from `effective_from` until the item's next period (no amount when unknown)."""
-
-    effective_from: dt.date
-    amount: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT_JPY, decimal_places=2)
-    basis: PriceBasis | None = None
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _amount_matches_basis(self) -> PricePeriod:
-        if self.basis == "unknown" and self.amount is not None:
-            raise ValueError("a price with basis unknown has no amount")
-        if self.basis != "unknown" and self.amount is None:
-            raise ValueError("amount is missing (give JPY excluding tax, or basis: unknown)")
-        return self
-
-    @property
-    def unit_sen(self) -> int | None:
-        """The amount in sen (1/100 JPY), exact."""
-        return None if self.amount is None else int(self.amount * 100)
-
-
-class PriceItem(Strict):
-    """A named price (a charge class or a fixed fee) and its periods in date order."""
-
-    name: Identifier
-    charged_per: ChargedPer | None = None
-    periods: list[PricePeriod] = Field(min_length=1)
-
-
-class TaxRate(Strict):
-    """The consumption-tax rate from `effective_from` on."""
-
-    effective_from: dt.date
-    percent: int = Field(ge=0, le=100)
-    basis: TaxBasis | None = None
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-
-
-class PriceBookFile(Strict):
-    currency: Literal["JPY"] = "JPY"
-    credit_jpy: Decimal | None = Field(default=None, gt=0, decimal_places=2)
-    tax_included: Literal[False] = False
-    sources: list[Identifier] = Field(default_factory=list)
-    note: str | None = None
-    items: list[PriceItem] = Field(default_factory=list)
-    tax_rates: list[TaxRate] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PriceBook:
-    """A validated price book with where it came from (for errors and the `user` basis)."""
-
-    path: Path
-    origin: Origin
-    data: PriceBookFile
-    lines: dict[str, int]
-
-    @property
-    def items(self) -> dict[str, PriceItem]:
-        return {item.name: item for item in self.data.items}
-
-    @property
-    def tax_rates(self) -> list[TaxRate]:
-        return list(self.data.tax_rates)
-
-    def line_of(self, name: str) -> int | None:
-        """Line of the item `name` in the file."""
-        return self.lines.get(name)
-
-
-def _fail(
-    doc: YamlDocument,
-    loc: list[int | str],
-    message: str,
-    hint: str | None = None,
-    code: str = "invalid_price_book",
-) -> None:
-    raise RulesError(message, file=doc.path, line=doc.line_of(loc), hint=hint, code=code)
-
-
-def _check_dates(doc: YamlDocument, where: list[int | str], dates: list[dt.date]) -> None:
-    for j, (prev, cur) in enumerate(itertools.pairwise(dates), start=1):
-        if cur <= prev:
-            relation = "the same day as" if cur == prev else "before"
-            _fail(
-                doc,
-                [*where, j, "effective_from"],
-                f"{describe_location([*where, j])}: effective_from {cur} is {relation} the "
-                f"previous period ({prev})",
-                hint="list periods in date order, one per day",
-                code="dates_out_of_order",
-            )
-
-
-def _check_rules_book(doc: YamlDocument, data: PriceBookFile) -> None:
-    """A rules price book: basis and sources everywhere, every charge class, tax rates given."""
-    for i, item in enumerate(data.items):
-        if item.charged_per is None:
-            _fail(doc, ["items", i], f"items[{i}] ({item.name}): charged_per is missing")
-        for j, period in enumerate(item.periods):
-            loc: list[int | str] = ["items", i, "periods", j]
-            if period.basis is None or period.basis == "user":
-                _fail(
-                    doc,
-                    loc,
-                    f"items[{i}].periods[{j}] ({item.name}): basis must be one of "
-                    "exact, upper_bound, assumed_unchanged, unknown",
-                )
-            if not period.sources:
-                _fail(doc, loc, f"items[{i}].periods[{j}] ({item.name}): sources are missing")
-    names = {item.name: item for item in data.items}
-    for charge_class in get_args(ChargeClass):
-        found = names.get(charge_class)
-        if found is None or found.charged_per != "message_part":
-            _fail(
-                doc,
-                ["items"],
-                f"no per-part price for charge class {charge_class!r}",
-                hint="add an item with charged_per: message_part",
-            )
-    if not data.tax_rates:
-        _fail(doc, [], "tax_rates are missing")
-    for k, rate in enumerate(data.tax_rates):
-        loc = ["tax_rates", k]
-        if rate.basis is None or rate.basis == "user":
-            _fail(doc, loc, f"tax_rates[{k}]: basis must be sourced or general_knowledge")
-        if rate.basis == "sourced" and not rate.sources:
-            _fail(doc, loc, f"tax_rates[{k}]: a sourced rate needs sources")
-        if rate.basis == "general_knowledge" and not rate.note:
-            _fail(
-                doc, loc, f"tax_rates[{k}]: say where a general-knowledge rate comes from in note"
-            )
-
-
-def _check_user_book(doc: YamlDocument, data: PriceBookFile) -> None:
-    """A user price book: amounts only (basis user or none)."""
-    for i, item in enumerate(data.items):
-        for j, period in enumerate(item.periods):
-            if period.basis not in (None, "user"):
-                _fail(
-                    doc,
-                    ["items", i, "periods", j, "basis"],
-                    f"items[{i}].periods[{j}] ({item.name}): a user price book gives amounts "
-                    f"only, not basis {period.basis}",
-                    hint="leave basis out (it is `user`)",
-                )
-    for k, rate in enumerate(data.tax_rates):
-        if rate.basis not in (None, "user"):
-            _fail(doc, ["tax_rates", k, "basis"], f"tax_rates[{k}]: leave basis out in a user book")
-
-
-def _check(doc: YamlDocument, data: PriceBookFile, origin: Origin) -> None:
-    seen: set[str] = set()
-    for i, item in enumerate(data.items):
-        if item.name in seen:
-            _fail(doc, ["items", i, "name"], f"items[{i}]: price {item.name!r} is listed twice")
-        seen.add(item.name)
-        _check_dates(doc, ["items", i, "periods"], [p.effective_from for p in item.periods])
-    _check_dates(doc, ["tax_rates"], [r.effective_from for r in data.tax_rates])
-    if origin == "rules":
-        _check_rules_book(doc, data)
-    else:
-        _check_user_book(doc, data)
-
-
-def _load(path: Path, origin: Origin) -> PriceBook:
-    doc = read_yaml(path)
-    data = parse_model(doc, PriceBookFile)
-    _check(doc, data, origin)
-    lines = {item.name: doc.line_of(["items", i]) or 1 for i, item in enumerate(data.items)}
-    return PriceBook(path=path, origin=origin, data=data, lines=lines)
+__all__ = [
+    "PRICES_FILE",
+    "PriceBook",
+    "PriceBookFile",
+    "PriceItem",
+    "PricePeriod",
+    "TaxRate",
+    "load_default_price_book",
+    "load_price_book",
+]
 
 
 def load_price_book(path: Path) -> PriceBook:
     """A user price book (--price-book FILE): same layout, amounts get basis `user`."""
     try:
-        return _load(Path(path), "user")
+        return read_price_book(Path(path), "user")
     except RulesError as err:
         raise InputError(
             err.message, file=err.file, line=err.line, hint=err.hint, code=err.code
@@ -213,9 +41,5 @@ def load_price_book(path: Path) -> PriceBook:
 
 
 def load_default_price_book(rules_dir: Path | None = None) -> PriceBook:
-    """The price book shipped in the rules directory (`prices.yaml`)."""
-    directory = resolve_rules_dir(rules_dir)
-    path = directory / PRICES_FILE
-    if not path.is_file():
-        raise RulesError(f"missing rule file {PRICES_FILE}", file=directory)
-    return _load(path, "rules")
+    """The price book shipped in the rules directory (`prices.yaml`), parsed once per version."""
+    return read_rule_file(resolve_rules_dir(rules_dir), PRICES_FILE, read_rules_book)

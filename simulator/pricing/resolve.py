@@ -13,6 +13,7 @@ import polars as pl
 from simulator.errors import InputError, NotApplicableError, UsageError
 from simulator.pricing.book import PriceBook, PriceItem, TaxRate
 from simulator.pricing.tax import tax_incl_sen as tax_incl_sen
+from simulator.rules.dating import in_force
 
 AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
 
@@ -51,6 +52,8 @@ class ResolvedPrices:
     tax_basis: str
     tax_sources: list[str] = field(default_factory=list)
     tax_note: str | None = None
+    tax_rounding_assumption: str | None = None
+    """The assumption that chooses the tax rounding (`tax_rounding_assumption` of prices.yaml)."""
 
     def __getitem__(self, name: str) -> ResolvedPrice:
         return self.prices[name]
@@ -115,20 +118,10 @@ def parse_amount_sen(value: str, *, what: str) -> int:
     return int(Decimal(text) * 100)
 
 
-def _in_force(item: PriceItem, on: dt.date) -> int | None:
-    """Index of the period of `item` in force on `on`, or None before the first one."""
-    index = None
-    for i, period in enumerate(item.periods):
-        if period.effective_from <= on:
-            index = i
-    return index
-
-
 def _resolve_item(item: PriceItem, on: dt.date, book: PriceBook) -> ResolvedPrice | None:
-    index = _in_force(item, on)
-    if index is None:
+    period = in_force(item.periods, on)
+    if period is None:
         return None
-    period = item.periods[index]
     return ResolvedPrice(
         name=item.name,
         charged_per=item.charged_per or PER_PART,
@@ -205,14 +198,13 @@ def _apply_overrides(
 
 
 def _tax_rate(rates: list[TaxRate], on: dt.date, user: bool) -> TaxRate:
-    in_force = [r for r in rates if r.effective_from <= on]
-    if not in_force:
+    rate = in_force(rates, on)
+    if rate is None:
         first = min(r.effective_from for r in rates)
         raise NotApplicableError(
             f"no consumption-tax rate on {on.isoformat()}",
             hint=f"the price book's first rate starts {first.isoformat()}",
         )
-    rate = max(in_force, key=lambda r: r.effective_from)
     return rate.model_copy(update={"basis": "user"}) if user else rate
 
 
@@ -249,4 +241,5 @@ def resolve_prices(
         tax_basis=rate.basis or "user",
         tax_sources=list(rate.sources),
         tax_note=rate.note,
+        tax_rounding_assumption=book.data.tax_rounding_assumption,
     )

@@ -1,4 +1,4 @@
-"""Consumption tax on top of tax-excluded totals, rounded once to whole yen (assumption tax_rounding)."""
+"""Consumption tax on top of tax-excluded totals, rounded once to whole yen (as an assumption says)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from simulator.errors import UsageError
+from simulator.errors import RulesError, UsageError
+from simulator.rules.prices import PRICES_FILE, TAX_ROUNDINGS
 
 if TYPE_CHECKING:
     from simulator.pricing.resolve import ResolvedPrices
 
-TAX_ROUNDING = "tax_rounding"
 TAX_RATE_DATE = "tax_rate_date"
 SEND_DATE = "send_date"
 
@@ -25,15 +25,21 @@ _ROUNDERS: dict[str, Callable[[int], int]] = {
     "ceil": lambda scaled: -(-scaled // SCALE),
     "half_up": lambda scaled: (scaled + SCALE // 2) // SCALE,
 }
-ROUNDING_MODES = tuple(_ROUNDERS)
+ROUNDING_MODES = TAX_ROUNDINGS
 
 
-def rounding_mode(settings: Mapping[str, str]) -> str:
-    """The `tax_rounding` setting, checked against the modes kpsim implements."""
-    mode = settings.get(TAX_ROUNDING)
-    if mode not in _ROUNDERS:
+def rounding_mode(settings: Mapping[str, str], assumption: str | None) -> str:
+    """The setting of the tax-rounding `assumption`, checked against the modes kpsim implements."""
+    if assumption is None:
+        raise RulesError(
+            "the price book names no tax_rounding_assumption",
+            file=PRICES_FILE,
+            code="missing_key",
+        )
+    mode = settings.get(assumption)
+    if mode is None or mode not in _ROUNDERS:
         raise UsageError(
-            f"assumption {TAX_ROUNDING} is {mode!r}",
+            f"assumption {assumption} is {mode!r}",
             hint=f"choose from {', '.join(ROUNDING_MODES)}",
         )
     return mode
@@ -44,7 +50,8 @@ def tax_incl_sen(total_excl_sen: int, resolved: ResolvedPrices, settings: Mappin
     if total_excl_sen < 0:
         raise ValueError(f"a total cannot be negative: {total_excl_sen}")
     scaled = total_excl_sen * (100 + resolved.tax_rate_percent)
-    return _ROUNDERS[rounding_mode(settings)](scaled) * SEN_PER_YEN
+    mode = rounding_mode(settings, resolved.tax_rounding_assumption)
+    return _ROUNDERS[mode](scaled) * SEN_PER_YEN
 
 
 def tax_incl_sen_expr(excl_sen: pl.Expr, tax_rate_percent: int, rounding: str) -> pl.Expr:

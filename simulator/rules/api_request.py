@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from simulator.rules.assumptions import matches
+from simulator.rules.dating import first_match, started, within
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.schema import ApiParameter
 
@@ -22,11 +22,10 @@ class AcceptedWindow:
 def accepted_window(param: ApiParameter, settings: Mapping[str, str]) -> AcceptedWindow:
     """The days a parameter name was accepted, after assumption variants."""
     start, until = param.accepted_from, param.accepted_until
-    for variant in param.variants:
-        if matches(variant.when, settings):
-            start = variant.accepted_from or start
-            until = variant.accepted_until or until
-            break
+    chosen = first_match(param.variants, settings)
+    if chosen is not None:
+        start = chosen[1].accepted_from or start
+        until = chosen[1].accepted_until or until
     return AcceptedWindow(param.name, param.role, start, until)
 
 
@@ -35,11 +34,7 @@ def accepted_names(
 ) -> list[str]:
     """Names for `role` the API accepted on `on`, newest first."""
     windows = [accepted_window(p, settings) for p in ruleset.api.parameters if p.role == role]
-    live = [
-        w
-        for w in windows
-        if w.accepted_from <= on and (w.accepted_until is None or on <= w.accepted_until)
-    ]
+    live = [w for w in windows if within(on, w.accepted_from, w.accepted_until)]
     return [w.name for w in sorted(live, key=lambda w: w.accepted_from, reverse=True)]
 
 
@@ -49,11 +44,11 @@ def api_request(
     """The flag and sender parameters a request for `plan` uses on `on`, and the rules it obeys."""
     flag_role = ruleset.plans[plan].flag_role
     flags = accepted_names(ruleset, flag_role, on, settings) if flag_role else []
-    kp_senders = accepted_names(ruleset, "kp_sender", on, settings) if flag_role else []
+    roles = ruleset.roles
+    kp_senders = accepted_names(ruleset, roles.registered_sender, on, settings) if flag_role else []
     rules: list[dict[str, object]] = []
-    for c in ruleset.api.constraints:
-        if c.effective_from > on:
-            continue
+    in_effect = started(ruleset.api.constraints, on)
+    for c in in_effect:
         if c.kind == "mutually_exclusive" and flag_role not in c.roles:
             continue
         if c.with_roles and flag_role not in c.with_roles:
@@ -61,8 +56,8 @@ def api_request(
         rules.append({"id": c.id, "says": c.says, "sources": list(c.sources)})
     exclusive_with = [
         name
-        for c in ruleset.api.constraints
-        if c.kind == "mutually_exclusive" and c.effective_from <= on and flag_role in c.roles
+        for c in in_effect
+        if c.kind == "mutually_exclusive" and flag_role in c.roles
         for role in c.roles
         if role != flag_role
         for name in accepted_names(ruleset, role, on, settings)
@@ -70,7 +65,7 @@ def api_request(
     request: dict[str, object] = {
         "flag": {name: "true" for name in flags[:1]},
         "flag_names_accepted": flags,
-        "sender_param": accepted_names(ruleset, "sender", on, settings)[:1],
+        "sender_param": accepted_names(ruleset, roles.user_sender, on, settings)[:1],
         "kp_sender_params_accepted": kp_senders,
         "kp_sender_param": kp_senders[0] if kp_senders else None,
         "exclusive_with": exclusive_with,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from simulator.errors import UsageError
+from simulator.rules.dating import matches as matches
 from simulator.rules.ruleset import RuleSet
 
 Settings = dict[str, str]
@@ -34,11 +35,6 @@ def resolve_settings(ruleset: RuleSet, overrides: Mapping[str, str] | None = Non
 def modelled_settings(ruleset: RuleSet, settings: Mapping[str, str]) -> Settings:
     """The settings of assumptions that can change a computed result (for outputs)."""
     return {k: v for k, v in settings.items() if ruleset.assumptions[k].modelled}
-
-
-def matches(when: Mapping[str, str], settings: Mapping[str, str]) -> bool:
-    """True when every assumption named in `when` has the given value."""
-    return all(settings.get(name) == value for name, value in when.items())
 
 
 def referenced_assumptions(ruleset: RuleSet) -> list[str]:

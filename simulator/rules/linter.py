@@ -1,4 +1,8 @@
-"""`kpsim rules lint`: every problem in a rules directory, one finding per line."""
+"""`kpsim rules lint`: every problem in a rules directory, one finding per line.
+
+`lint` runs the checks listed in `CROSS_FILE_CHECKS` and `FILE_CHECKS`, nothing registered
+elsewhere; every finding carries a `FindingCode`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,18 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from simulator.errors import RulesError
 from simulator.rules.api_request import accepted_names
-from simulator.rules.assumptions import all_combinations, matches
+from simulator.rules.assumptions import all_combinations
+from simulator.rules.dating import first_match, in_force
+from simulator.rules.numbering import NUMBERING_FILE
+from simulator.rules.porting import PORTING_FILE
+from simulator.rules.prices import PRICES_FILE, price_problems
 from simulator.rules.ruleset import RoutingRule, RuleSet, load_ruleset, rules_dir
 from simulator.rules.schema import (
     ApiFile,
@@ -23,6 +32,7 @@ from simulator.rules.schema import (
     RoutingFile,
     SourcesFile,
 )
+from simulator.rules.segmentation import SEGMENTATION_FILE, segmentation_problems
 from simulator.rules.yaml_source import load_model
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -34,23 +44,60 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+class FindingCode(StrEnum):
+    """What kind of problem a finding is (rendered in brackets, e.g. `[gap]`)."""
+
+    SCHEMA = "schema"
+    """A file does not match its schema (YAML syntax, unknown or missing key, bad value)."""
+    DUPLICATE_ID = "duplicate-id"
+    """Two routing rules share an id."""
+    UNKNOWN_PLAN = "unknown-plan"
+    """A routing file or plan invariant names a plan plans.yaml lacks."""
+    UNKNOWN_CARRIER = "unknown-carrier"
+    """A routing rule names a carrier carriers.yaml lacks."""
+    UNKNOWN_SOURCE = "unknown-source"
+    """A rule, plan, carrier, assumption value or API entry cites a source sources.yaml lacks."""
+    UNKNOWN_ASSUMPTION = "unknown-assumption"
+    """A variant branches on an assumption, or a value, assumptions.yaml lacks."""
+    GAP = "gap"
+    """A plan × carrier has no rule on some day the plan exists."""
+    OVERLAP = "overlap"
+    """Two versions of a plan × carrier start the same day."""
+    UNORDERED = "unordered"
+    """A version is listed after a later one."""
+    BEFORE_PLAN = "before-plan"
+    """A rule starts before its plan exists."""
+    INVARIANT = "invariant"
+    """An outcome breaks route/charge/sender consistency (direct ⇔ k_premium, ...)."""
+    NOT_SUBSET = "not-subset"
+    """A plan invariant of plans.yaml `subsets` fails on some day under some assumptions."""
+    INCOMPLETE = "incomplete"
+    """A plan's flag or a role in api.yaml `roles.required_with_flag` has no accepted name."""
+    NUMBERING = "numbering"
+    """numbering.yaml is invalid or cites unknown sources or assumptions."""
+    SEGMENTATION = "segmentation"
+    """segmentation.yaml is invalid or names unknown plans, sources or assumption values."""
+    PRICES = "prices"
+    """prices.yaml is invalid, cites unknown sources or names a rounding kpsim lacks."""
+    PORTING = "porting"
+    """porting.yaml is invalid or disagrees with carriers, sources or assumptions."""
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str
     line: int
-    code: str
+    code: FindingCode
     message: str
 
     def render(self) -> str:
         return f"{self.file}:{self.line}: [{self.code}] {self.message}"
 
 
-ExtraCheck = Callable[[Path, RuleSet], list[Finding]]
-EXTRA_CHECKS: list[ExtraCheck] = []
-"""Checks for further rule files (prices, segmentation, ...) registered by their modules."""
+Code = FindingCode
 
 
-def _at(rule: RoutingRule, code: str, message: str) -> Finding:
+def _at(rule: RoutingRule, code: FindingCode, message: str) -> Finding:
     return Finding(str(rule.file), rule.line or 1, code, message)
 
 
@@ -66,19 +113,23 @@ def check_references(rs: RuleSet) -> list[Finding]:
     seen: set[str] = set()
     for r in rs.routing:
         if r.rule.id in seen:
-            out.append(_at(r, "duplicate-id", f"rule id {r.rule.id} is used twice"))
+            out.append(_at(r, Code.DUPLICATE_ID, f"rule id {r.rule.id} is used twice"))
         seen.add(r.rule.id)
         if r.plan not in rs.plans:
-            out.append(_at(r, "unknown-plan", f"plan {r.plan!r} is not in plans.yaml"))
+            out.append(_at(r, Code.UNKNOWN_PLAN, f"plan {r.plan!r} is not in plans.yaml"))
         for c in r.rule.carriers:
             if c not in rs.carriers:
                 out.append(
-                    _at(r, "unknown-carrier", f"{r.rule.id}: carrier {c!r} is not in carriers.yaml")
+                    _at(
+                        r,
+                        Code.UNKNOWN_CARRIER,
+                        f"{r.rule.id}: carrier {c!r} is not in carriers.yaml",
+                    )
                 )
         for s in r.rule.sources:
             if s not in rs.sources:
                 out.append(
-                    _at(r, "unknown-source", f"{r.rule.id}: source {s!r} is not in sources.yaml")
+                    _at(r, Code.UNKNOWN_SOURCE, f"{r.rule.id}: source {s!r} is not in sources.yaml")
                 )
         for i, variant in enumerate(r.rule.variants):
             for name, value in variant.when.items():
@@ -87,7 +138,7 @@ def check_references(rs: RuleSet) -> list[Finding]:
                     out.append(
                         _at(
                             r,
-                            "unknown-assumption",
+                            Code.UNKNOWN_ASSUMPTION,
                             f"{r.rule.id}.variants[{i}]: no assumption {name!r}",
                         )
                     )
@@ -95,7 +146,7 @@ def check_references(rs: RuleSet) -> list[Finding]:
                     out.append(
                         _at(
                             r,
-                            "unknown-assumption",
+                            Code.UNKNOWN_ASSUMPTION,
                             f"{r.rule.id}.variants[{i}]: {name} has no value {value!r}",
                         )
                     )
@@ -115,7 +166,7 @@ def check_references(rs: RuleSet) -> list[Finding]:
             if s not in rs.sources:
                 out.append(
                     Finding(
-                        file, 1, "unknown-source", f"{what}: source {s!r} is not in sources.yaml"
+                        file, 1, Code.UNKNOWN_SOURCE, f"{what}: source {s!r} is not in sources.yaml"
                     )
                 )
     for p in rs.api.parameters:
@@ -127,7 +178,7 @@ def check_references(rs: RuleSet) -> list[Finding]:
                         Finding(
                             str(files["api"]),
                             1,
-                            "unknown-assumption",
+                            Code.UNKNOWN_ASSUMPTION,
                             f"parameter {p.name}: {name}={value} is not a defined assumption value",
                         )
                     )
@@ -145,7 +196,7 @@ def check_chains(rs: RuleSet) -> list[Finding]:
                     Finding(
                         str(rs.files["plans"]),
                         1,
-                        "gap",
+                        Code.GAP,
                         f"plan {plan_id} has no rule for carrier {carrier}",
                     )
                 )
@@ -156,7 +207,7 @@ def check_chains(rs: RuleSet) -> list[Finding]:
                     out.append(
                         _at(
                             cur,
-                            "overlap",
+                            Code.OVERLAP,
                             f"{cur.rule.id} and {prev.rule.id} both start {b} for {plan_id}/{carrier}",
                         )
                     )
@@ -164,7 +215,7 @@ def check_chains(rs: RuleSet) -> list[Finding]:
                     out.append(
                         _at(
                             cur,
-                            "unordered",
+                            Code.UNORDERED,
                             f"{cur.rule.id} ({b}) is listed after {prev.rule.id} ({a}) for {plan_id}/{carrier}",
                         )
                     )
@@ -173,7 +224,7 @@ def check_chains(rs: RuleSet) -> list[Finding]:
                 out.append(
                     _at(
                         first,
-                        "gap",
+                        Code.GAP,
                         f"{plan_id}/{carrier} has no rule from {plan.available_from} (plan start) to {first.rule.effective_from}",
                     )
                 )
@@ -182,7 +233,7 @@ def check_chains(rs: RuleSet) -> list[Finding]:
                     out.append(
                         _at(
                             r,
-                            "before-plan",
+                            Code.BEFORE_PLAN,
                             f"{r.rule.id} starts {r.rule.effective_from}, before plan {plan_id} exists ({plan.available_from})",
                         )
                     )
@@ -203,7 +254,7 @@ def outcome_problems(o: Outcome) -> list[str]:
 
 def check_outcomes(rs: RuleSet) -> list[Finding]:
     return [
-        _at(r, "invariant", f"{r.rule.id}.{where}: {problem}")
+        _at(r, Code.INVARIANT, f"{r.rule.id}.{where}: {problem}")
         for r in rs.routing
         for where, o in _outcomes(r)
         for problem in outcome_problems(o)
@@ -213,15 +264,11 @@ def check_outcomes(rs: RuleSet) -> list[Finding]:
 def _in_force(
     rs: RuleSet, plan: str, carrier: str, on: dt.date, settings: dict[str, str]
 ) -> Outcome | None:
-    chain = [
-        r.rule
-        for r in rs.routing
-        if r.plan == plan and carrier in r.rule.carriers and r.rule.effective_from <= on
-    ]
-    if not chain:
+    rule = in_force(rs.rules_for(plan, carrier), on)
+    if rule is None:
         return None
-    rule = max(chain, key=lambda x: x.effective_from)
-    return next((v.outcome for v in rule.variants if matches(v.when, settings)), rule.outcome)
+    variant = first_match(rule.variants, settings)
+    return rule.outcome if variant is None else variant[1].outcome
 
 
 def boundaries(rs: RuleSet) -> list[dt.date]:
@@ -241,10 +288,9 @@ def boundaries(rs: RuleSet) -> list[dt.date]:
     return sorted(days)
 
 
-def check_combinations(
-    rs: RuleSet, subset_pairs: tuple[tuple[str, str], ...] = (("lite", "full"),)
-) -> list[Finding]:
-    """Under every assumption combination: Lite ⊆ full, and the API leaves no plan without parameters."""
+def check_combinations(rs: RuleSet) -> list[Finding]:
+    """Under every assumption combination: the plan invariants of plans.yaml `subsets` hold,
+    and the API leaves no plan without a flag or a role of api.yaml `roles.required_with_flag`."""
     out: dict[str, Finding] = {}
     days = boundaries(rs)
     for settings in all_combinations(rs):
@@ -256,7 +302,8 @@ def check_combinations(
             )
             or "defaults"
         )
-        for small, big in subset_pairs:
+        for subset in rs.subsets:
+            small, big = subset.smaller, subset.larger
             if small not in rs.plans or big not in rs.plans:
                 continue
             start = max(rs.plans[small].available_from, rs.plans[big].available_from)
@@ -273,7 +320,7 @@ def check_combinations(
                             Finding(
                                 str(rs.files["plans"]),
                                 1,
-                                "not-subset",
+                                Code.NOT_SUBSET,
                                 f"on {day} {small} sends {carrier} direct but {big} does not do the same ({label})",
                             ),
                         )
@@ -281,7 +328,7 @@ def check_combinations(
             if plan.flag_role is None:
                 continue
             for day in (d for d in days if d >= plan.available_from):
-                for role in (plan.flag_role, "kp_sender"):
+                for role in (plan.flag_role, *rs.roles.required_with_flag):
                     if not accepted_names(rs, role, day, settings):
                         key = f"api:{plan.id}:{role}:{day}"
                         out.setdefault(
@@ -289,11 +336,83 @@ def check_combinations(
                             Finding(
                                 str(rs.files["api"]),
                                 1,
-                                "incomplete",
+                                Code.INCOMPLETE,
                                 f"on {day} no {role} parameter is accepted for plan {plan.id} ({label})",
                             ),
                         )
     return list(out.values())
+
+
+def check_plan_invariants(rs: RuleSet) -> list[Finding]:
+    """The plans named by plans.yaml `subsets` exist."""
+    return [
+        Finding(
+            str(rs.files["plans"]),
+            1,
+            Code.UNKNOWN_PLAN,
+            f"subsets: plan {plan!r} is not in plans.yaml",
+        )
+        for subset in rs.subsets
+        for plan in (subset.smaller, subset.larger)
+        if plan not in rs.plans
+    ]
+
+
+def _file_error(rs: RuleSet, name: str, code: FindingCode, err: RulesError) -> Finding:
+    return Finding(err.file or str(rs.directory / name), err.line or 1, code, err.message)
+
+
+def check_numbering(rs: RuleSet) -> list[Finding]:
+    """`numbering.yaml` loads and cites known sources and assumption values."""
+    try:
+        rs.numbering  # noqa: B018  (loading is the check)
+    except RulesError as err:
+        return [_file_error(rs, NUMBERING_FILE, Code.NUMBERING, err)]
+    return []
+
+
+def check_segmentation(rs: RuleSet) -> list[Finding]:
+    """Schema errors, then unknown plans, sources and assumption values, and plans left uncovered."""
+    try:
+        source = rs.segmentation
+    except RulesError as err:
+        return [_file_error(rs, SEGMENTATION_FILE, Code.SEGMENTATION, err)]
+    return [
+        Finding(str(source.path), line, Code.SEGMENTATION, message)
+        for line, message in segmentation_problems(source, rs)
+    ]
+
+
+def check_prices(rs: RuleSet) -> list[Finding]:
+    """Schema and date-order errors, then sources and tax-rounding values."""
+    try:
+        book = rs.prices
+    except RulesError as err:
+        return [_file_error(rs, PRICES_FILE, Code.PRICES, err)]
+    return [
+        Finding(str(book.path), line, Code.PRICES, message)
+        for line, message in price_problems(book, rs)
+    ]
+
+
+def check_porting(rs: RuleSet) -> list[Finding]:
+    """`porting.yaml` loads and agrees with carriers, sources and assumptions (absent: nothing)."""
+    if not (rs.directory / PORTING_FILE).is_file():
+        return []
+    try:
+        rs.porting  # noqa: B018  (loading is the check)
+    except RulesError as err:
+        return [_file_error(rs, PORTING_FILE, Code.PORTING, err)]
+    return []
+
+
+Check = Callable[[RuleSet], list[Finding]]
+
+CROSS_FILE_CHECKS: tuple[Check, ...] = (check_chains, check_outcomes, check_plan_invariants)
+"""Run when every reference resolves; `check_combinations` then runs if they find nothing."""
+
+FILE_CHECKS: tuple[Check, ...] = (check_numbering, check_segmentation, check_prices, check_porting)
+"""The rule files beyond routing, plans, carriers, assumptions, sources and api: always run."""
 
 
 def lint_ruleset(rs: RuleSet) -> list[Finding]:
@@ -301,11 +420,10 @@ def lint_ruleset(rs: RuleSet) -> list[Finding]:
     findings = check_references(rs)
     if findings:
         return sorted(findings)
-    findings = check_chains(rs) + check_outcomes(rs)
+    findings = [f for check in CROSS_FILE_CHECKS for f in check(rs)]
     if not findings:
         findings = check_combinations(rs)
-    for extra in EXTRA_CHECKS:
-        findings += extra(rs.directory, rs)
+    findings += [f for check in FILE_CHECKS for f in check(rs)]
     return sorted(findings)
 
 
@@ -316,7 +434,7 @@ def lint(directory: str | Path | None = None) -> list[Finding]:
         rs = load_ruleset(path)
     except RulesError as err:
         return schema_findings(path) or [
-            Finding(err.file or str(path), err.line or 1, "schema", err.message)
+            Finding(err.file or str(path), err.line or 1, Code.SCHEMA, err.message)
         ]
     return lint_ruleset(rs)
 
@@ -332,5 +450,5 @@ def schema_findings(path: Path) -> list[Finding]:
         try:
             load_model(file, model)
         except RulesError as err:
-            out.append(Finding(err.file or str(file), err.line or 1, "schema", err.message))
+            out.append(Finding(err.file or str(file), err.line or 1, Code.SCHEMA, err.message))
     return sorted(out)

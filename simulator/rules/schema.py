@@ -78,8 +78,18 @@ class Plan(Strict):
     description: str
 
 
+class PlanSubset(Strict):
+    """An invariant: wherever `smaller` sends a carrier direct, `larger` sends it direct too,
+    showing the same sender, under every assumption combination (checked by the linter)."""
+
+    smaller: Identifier
+    larger: Identifier
+    says: str
+
+
 class PlansFile(Strict):
     plans: list[Plan] = Field(min_length=1)
+    subsets: list[PlanSubset] = Field(default_factory=list)
 
 
 class AssumptionValue(Strict):
@@ -194,6 +204,18 @@ class ApiConstraint(Strict):
     says: str
 
 
+class ApiRoles(Strict):
+    """The parameter roles kpsim builds requests and checks on (the rest are plan flags)."""
+
+    user_sender: Identifier = Field(description="the customer's own `sender`, on every request")
+    registered_sender: Identifier = Field(description="the registered sender ID of K-Premium")
+    required_with_flag: list[Identifier] = Field(
+        default_factory=list,
+        description="roles a plan with a flag_role must be able to send on every day it exists",
+    )
+
+
 class ApiFile(Strict):
+    roles: ApiRoles
     parameters: list[ApiParameter] = Field(min_length=1)
     constraints: list[ApiConstraint] = Field(default_factory=list)

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from simulator.analysis.porting import (
     PORTING_SCHEMA,
     PortingMatrix,
-    lint_porting,
     load_porting,
     select_porting,
 )
 from simulator.errors import RulesError, UsageError
 from simulator.rules.assumptions import resolve_settings
+from simulator.rules.linter import FindingCode, check_porting
 from simulator.rules.ruleset import DEFAULT_RULES_DIR, load_ruleset
 from simulator.rules.schema import Strict
 
@@ -142,30 +142,35 @@ def test_without_allocation_shares_rows_weigh_equally(rules_copy: Path) -> None:
 
 Edit = Callable[[str], str]
 
-BROKEN: list[tuple[str, Edit, str, str]] = [
+BROKEN: list[tuple[str, Edit, str, str, str]] = [
+    # name, edit, where it is reported, kpsim's words, err.code
     (
         "row_not_summing_to_1",
         lambda t: t.replace("docomo: {docomo: 0.744", "docomo: {docomo: 0.754"),
         "  docomo: {docomo:",
         "sum to 1.01",
+        "invalid_value",
     ),
     (
         "unknown_serving_carrier",
         lambda t: t.replace("softbank: 0.102, rakuten: 0.026}", "softbank: 0.102, rakutan: 0.026}"),
         "  docomo: {docomo:",
         "unknown carrier 'rakutan'",
+        "unknown_carrier",
     ),
     (
         "unknown_allocating_carrier",
         lambda t: t.replace("  rakuten: {docomo: 0.095", "  rakutan: {docomo: 0.095"),
         "  rakutan: {docomo:",
         "unknown carrier 'rakutan'",
+        "unknown_carrier",
     ),
     (
         "negative_probability",
         lambda t: t.replace("au: {docomo: 0.120,", "au: {docomo: -0.120,"),
         "  au: {docomo:",
-        "greater than or equal to 0",
+        "matrix.au.docomo: ",
+        "invalid_value",
     ),
     (
         "missing_row",
@@ -174,41 +179,46 @@ BROKEN: list[tuple[str, Edit, str, str]] = [
         ),
         "matrix:",
         "no row for carrier rakuten",
+        "missing_key",
     ),
     (
         "missing_column",
         lambda t: t.replace("softbank: 0.102, rakuten: 0.026}", "softbank: 0.128}"),
         "  docomo: {docomo:",
         "no column for rakuten",
+        "missing_key",
     ),
     (
         "stated_share_disagrees_with_matrix",
         lambda t: t.replace("off_diagonal_share: 0.252", "off_diagonal_share: 0.30"),
         "off_diagonal_share:",
         "does not match",
+        "inconsistent",
     ),
     (
         "unknown_source",
         lambda t: t.replace("sources: [porting-mic-shares-2025-09,", "sources: [no-such-source,"),
         "sources: [no-such-source",
         "not in sources.yaml",
+        "unknown_source",
     ),
     (
         "unknown_key",
         lambda t: t.replace("status: estimate", "status: estimate\nconfidence: high"),
         "confidence: high",
-        "Extra inputs are not permitted",
+        "confidence: ",
+        "unknown_key",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("edit", "located_at", "message"),
+    ("edit", "located_at", "message", "code"),
     [case[1:] for case in BROKEN],
     ids=[case[0] for case in BROKEN],
 )
 def test_broken_porting_file_is_a_rules_error_with_file_and_line(
-    rules_copy: Path, edit: Edit, located_at: str, message: str
+    rules_copy: Path, edit: Edit, located_at: str, message: str, code: str
 ) -> None:
     path = rules_copy / "porting.yaml"
     broken = edit(path.read_text())
@@ -218,7 +228,8 @@ def test_broken_porting_file_is_a_rules_error_with_file_and_line(
         load_porting(rules_copy)
     rendered = str(caught.value)
     assert rendered.startswith(f"{path}:{_line_of(broken, located_at)}: ")
-    assert message in rendered
+    assert caught.value.code == code
+    assert message in caught.value.message
     assert "\n" not in rendered
 
 
@@ -229,12 +240,14 @@ def test_missing_porting_file_is_a_rules_error(rules_copy: Path) -> None:
 
 
 def test_lint_reports_a_broken_porting_file_and_passes_the_shipped_one(rules_copy: Path) -> None:
-    assert lint_porting(DEFAULT_RULES_DIR, RULESET) == []
+    assert check_porting(RULESET) == []
     path = rules_copy / "porting.yaml"
     text = path.read_text().replace("au: {docomo: 0.120,", "au: {docomo: 0.220,")
     path.write_text(text)
-    findings = lint_porting(rules_copy, load_ruleset(rules_copy))
-    assert [(f.line, f.code) for f in findings] == [(_line_of(text, "  au: {docomo:"), "porting")]
+    findings = check_porting(load_ruleset(rules_copy))
+    assert [(f.line, f.code) for f in findings] == [
+        (_line_of(text, "  au: {docomo:"), FindingCode.PORTING)
+    ]
 
 
 def test_porting_matrix_is_a_strict_model() -> None:

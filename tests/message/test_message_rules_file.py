@@ -10,9 +10,9 @@ import pytest
 from message_reference import GSM7_BASIC, GSM7_EXTENSION
 
 from simulator.errors import RulesError
-from simulator.message.lint import check_segmentation
 from simulator.message.profiles import SegmentationRules, load_segmentation_rules
-from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet
+from simulator.rules.linter import check_segmentation
+from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet, load_ruleset
 
 VALID = textwrap.dedent(
     """\
@@ -62,33 +62,34 @@ def test_a_minimal_file_loads(tmp_path: Path) -> None:
 
 
 MISTAKES = [
-    # what, replace this, with this, expected line, words in the message
-    ("unknown profile", "profile: gsm", "profile: gsn", 30, "unknown profile 'gsn'"),
-    ("dates out of order", "2025-04-01", "2015-01-01", 29, "before"),
-    ("duplicate date", "2025-04-01", "2015-08-27", 29, "the same day as"),
-    ("unknown key", "{single: 160}", "{single: 160, singel: 1}", 11, "singel"),
-    ("wrong encodings", "non_ascii: {single: 70}", "ucs2: {single: 70}", 11, "needs limits"),
-    ("per part above single", "per_part: 153", "per_part: 170", 18, "larger than single"),
-    ("repeated GSM char", '["@ab"]', '["@aba"]', 2, "more than once"),
-    ("char in both tables", '"{}"', '"{}a"', 2, "both the basic and extension"),
-    ("negative limit", "single: 70}", "single: -70}", 12, "greater than or equal to 1"),
-    ("malformed YAML", "profiles:", "profiles: [", 7, "YAML syntax error"),
-]
+    # what, replace this, with this, expected line, kpsim's words in the message, err.code
+    ("unknown profile", "profile: gsm", "profile: gsn", 30, "unknown profile 'gsn'", "unknown_profile"),
+    ("dates out of order", "2025-04-01", "2015-01-01", 29, "before", "dates_out_of_order"),
+    ("duplicate date", "2025-04-01", "2015-08-27", 29, "the same day as", "dates_out_of_order"),
+    ("unknown key", "{single: 160}", "{single: 160, singel: 1}", 11, "singel", "unknown_key"),
+    ("wrong encodings", "non_ascii: {single: 70}", "ucs2: {single: 70}", 11, "needs limits", "invalid_value"),
+    ("per part above single", "per_part: 153", "per_part: 170", 18, "larger than single", "invalid_value"),
+    ("repeated GSM char", '["@ab"]', '["@aba"]', 2, "more than once", "invalid_value"),
+    ("char in both tables", '"{}"', '"{}a"', 2, "both the basic and extension", "invalid_value"),
+    ("negative limit", "single: 70}", "single: -70}", 12, "profiles[0].limits.non_ascii.single: ", "invalid_value"),
+    ("malformed YAML", "profiles:", "profiles: [", 7, "YAML syntax error", "yaml_syntax"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "line", "words"),
+    ("old", "new", "line", "words", "code"),
     [pytest.param(*m[1:], id=m[0]) for m in MISTAKES],
 )
 def test_each_mistake_is_one_line_with_file_and_line(
-    tmp_path: Path, old: str, new: str, line: int, words: str
+    tmp_path: Path, old: str, new: str, line: int, words: str, code: str
 ) -> None:
     assert old in VALID
     directory = write_rules(tmp_path, VALID.replace(old, new, 1))
     with pytest.raises(RulesError) as err:
         load_segmentation_rules(directory)
     rendered = str(err.value)
-    assert words in rendered
+    assert words in err.value.message
+    assert err.value.code == code
     assert err.value.file is not None and err.value.file.endswith("segmentation.yaml")
     assert err.value.line == line, rendered
     assert "\n" not in rendered
@@ -117,7 +118,7 @@ def test_every_plan_has_a_profile_from_the_day_it_starts(
 
 
 def test_the_shipped_file_passes_lint(ruleset: RuleSet) -> None:
-    assert check_segmentation(DEFAULT_RULES_DIR, ruleset) == []
+    assert check_segmentation(ruleset) == []
 
 
 def test_lint_reports_an_unknown_plan_and_assumption(tmp_path: Path, ruleset: RuleSet) -> None:
@@ -128,7 +129,7 @@ def test_lint_reports_an_unknown_plan_and_assumption(tmp_path: Path, ruleset: Ru
     text = text.replace("plans: [lite, full]", "plans: [lite, fulll]", 1)
     text = text.replace("{long_sms_under_kpremium: allowed}", "{long_sms_under_kpremium: maybe}")
     path.write_text(text, encoding="utf-8")
-    messages = [f.message for f in check_segmentation(directory, ruleset)]
+    messages = [f.message for f in check_segmentation(load_ruleset(directory))]
     assert any("plan 'fulll' is not in plans.yaml" in m for m in messages)
     assert any("long_sms_under_kpremium has no value 'maybe'" in m for m in messages)
     with pytest.raises(RulesError, match="fulll"):

@@ -12,9 +12,9 @@ import pytest
 
 from simulator.errors import InputError, NotApplicableError, RulesError, UsageError
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
-from simulator.pricing.lint import check_prices
 from simulator.pricing.resolve import UNIT_PRICE_SCHEMA, resolve_prices
-from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet
+from simulator.rules.linter import check_prices
+from simulator.rules.ruleset import DEFAULT_RULES_DIR, RuleSet, load_ruleset
 
 D = dt.date.fromisoformat
 
@@ -174,17 +174,18 @@ def test_user_book_naming_an_unknown_price_points_at_its_line(
 
 
 USER_MISTAKES = [
-    # what, replace this, with this, line, words
-    ("negative", "amount: 9.9", "amount: -9.9", 6, "greater than or equal to 0"),
-    ("three decimals", "amount: 9.9", "amount: 9.999", 6, "no more than 2 decimal places"),
-    ("missing amount", "amount: 9.9", "note: forgot", 5, "amount is missing"),
-    ("not a number", "amount: 9.9", "amount: nine", 6, "amount"),
+    # what, replace this, with this, line, kpsim's words, err.code
+    ("negative", "amount: 9.9", "amount: -9.9", 6, "items[0].periods[0].amount: ", "invalid_value"),
+    ("three decimals", "amount: 9.9", "amount: 9.999", 6, "items[0].periods[0].amount: ", "invalid_value"),
+    ("missing amount", "amount: 9.9", "note: forgot", 5, "amount is missing", "invalid_value"),
+    ("not a number", "amount: 9.9", "amount: nine", 6, "items[0].periods[0].amount: ", "invalid_value"),
     (
         "unordered dates",
         "2020-02-20",
         "2020-02-20\n        amount: 1\n      - effective_from: 2019-01-01",
         12,
         "before the previous period",
+        "dates_out_of_order",
     ),
     (
         "duplicate dates",
@@ -192,48 +193,51 @@ USER_MISTAKES = [
         "2020-02-20\n        amount: 1\n      - effective_from: 2020-02-20",
         12,
         "the same day as",
+        "dates_out_of_order",
     ),
-    ("unknown key", "amount: 9.9", "amount: 9.9\n        amout: 9", 7, "amout"),
-    ("basis in a user book", "amount: 9.9", "amount: 9.9\n        basis: exact", 7, "amounts only"),
-    ("tax included", "currency: JPY", "currency: JPY\ntax_included: true", 2, "tax_included"),
-    ("malformed YAML", "items:", "items: [", 3, "YAML syntax error"),
-]
+    ("unknown key", "amount: 9.9", "amount: 9.9\n        amout: 9", 7, "items[0].periods[0].amout: ", "unknown_key"),
+    ("basis in a user book", "amount: 9.9", "amount: 9.9\n        basis: exact", 7, "amounts only", "invalid_value"),
+    ("tax included", "currency: JPY", "currency: JPY\ntax_included: true", 2, "tax_included: ", "invalid_value"),
+    ("malformed YAML", "items:", "items: [", 3, "YAML syntax error", "yaml_syntax"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "line", "words"), [pytest.param(*m[1:], id=m[0]) for m in USER_MISTAKES]
+    ("old", "new", "line", "words", "code"),
+    [pytest.param(*m[1:], id=m[0]) for m in USER_MISTAKES],
 )
 def test_user_book_mistakes_are_one_input_error_line_with_file_and_line(
-    tmp_path: Path, old: str, new: str, line: int, words: str
+    tmp_path: Path, old: str, new: str, line: int, words: str, code: str
 ) -> None:
     assert old in USER_BOOK
     path = write(tmp_path, USER_BOOK.replace(old, new, 1))
     with pytest.raises(InputError) as err:
         load_price_book(path)
     rendered = str(err.value)
-    assert words in rendered, rendered
+    assert words in err.value.message and err.value.code == code, rendered
     assert rendered.startswith(f"{path}:{line}: "), rendered
     assert "\n" not in rendered
 
 
 @pytest.mark.parametrize(
-    ("content", "words"),
+    ("content", "code"),
     [
-        ("standard,10\nk_premium,11\n", "valid dictionary"),
-        (b"\xff\xfe\x00binary", "not UTF-8"),
-        ("", "file is empty"),
+        ("standard,10\nk_premium,11\n", "invalid_value"),
+        (b"\xff\xfe\x00binary", "not_utf8"),
+        ("", "empty"),
     ],
 )
 def test_a_user_file_that_is_not_a_price_book_is_an_input_error(
-    tmp_path: Path, content: str | bytes, words: str
+    tmp_path: Path, content: str | bytes, code: str
 ) -> None:
     path = tmp_path / "prices.csv"
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    with pytest.raises(InputError, match=words):
+    with pytest.raises(InputError) as err:
         load_price_book(path)
+    assert err.value.code == code
 
 
 def test_a_missing_user_file_is_an_input_error(tmp_path: Path) -> None:
@@ -251,44 +255,48 @@ def copy_rules(tmp_path: Path) -> Path:
 
 
 RULES_MISTAKES = [
-    # what, replace this, with this, words
-    ("negative", "amount: 13", "amount: -13", "greater than or equal to 0"),
-    ("unknown basis", "basis: upper_bound", "basis: guess", "basis"),
-    ("user basis", "basis: upper_bound", "basis: user", "basis must be one of"),
+    # what, replace this, with this, kpsim's words, err.code
+    ("negative", "amount: 13", "amount: -13", "items[1].periods[1].amount: ", "invalid_value"),
+    ("unknown basis", "basis: upper_bound", "basis: guess", "items[1].periods[3].basis: ", "invalid_value"),
+    ("user basis", "basis: upper_bound", "basis: user", "basis must be one of", "invalid_value"),
     (
         "amount with unknown",
         "      - effective_from: 2015-09-01\n        basis: unknown",
         "      - effective_from: 2015-09-01\n        amount: 1\n        basis: unknown",
         "has no amount",
+        "invalid_value",
     ),
     (
         "unordered",
         "effective_from: 2020-02-20\n        amount: 11",
         "effective_from: 2017-01-01\n        amount: 11",
         "before the previous period",
+        "dates_out_of_order",
     ),
     (
         "unknown key",
         "charged_per: message_part",
         "charged_per: message_part\n    chargd: 1",
-        "chargd",
+        "items[0].chargd: ",
+        "unknown_key",
     ),
-    ("duplicate item", "name: registration_fee", "name: standard", "listed twice"),
+    ("duplicate item", "name: registration_fee", "name: standard", "listed twice", "duplicate_id"),
     (
         "no sources",
         "sources: [blog-kp-price-cut-2025]\n        note: >-\n          The fee",
         "sources: []\n        note: >-\n          The fee",
         "sources are missing",
+        "missing_sources",
     ),
-    ("malformed", "items:", "items: [", "YAML syntax error"),
-]
+    ("malformed", "items:", "items: [", "YAML syntax error", "yaml_syntax"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "words"), [pytest.param(*m[1:], id=m[0]) for m in RULES_MISTAKES]
+    ("old", "new", "words", "code"), [pytest.param(*m[1:], id=m[0]) for m in RULES_MISTAKES]
 )
 def test_shipped_book_mistakes_are_one_rules_error_line_with_file_and_line(
-    tmp_path: Path, old: str, new: str, words: str
+    tmp_path: Path, old: str, new: str, words: str, code: str
 ) -> None:
     directory = copy_rules(tmp_path)
     path = directory / "prices.yaml"
@@ -298,13 +306,13 @@ def test_shipped_book_mistakes_are_one_rules_error_line_with_file_and_line(
     with pytest.raises(RulesError) as err:
         load_default_price_book(directory)
     rendered = str(err.value)
-    assert words in rendered, rendered
+    assert words in err.value.message and err.value.code == code, rendered
     assert rendered.startswith(f"{path}:") and err.value.line is not None
     assert "\n" not in rendered
 
 
 def test_the_shipped_book_passes_lint(ruleset: RuleSet) -> None:
-    assert check_prices(DEFAULT_RULES_DIR, ruleset) == []
+    assert check_prices(ruleset) == []
 
 
 def test_lint_reports_an_unknown_source(tmp_path: Path, ruleset: RuleSet) -> None:
@@ -312,5 +320,5 @@ def test_lint_reports_an_unknown_source(tmp_path: Path, ruleset: RuleSet) -> Non
     path = directory / "prices.yaml"
     text = path.read_text(encoding="utf-8").replace("help-prepost]", "help-prepost, no-such-doc]")
     path.write_text(text, encoding="utf-8")
-    messages = [f.message for f in check_prices(directory, ruleset)]
+    messages = [f.message for f in check_prices(load_ruleset(directory))]
     assert any("'no-such-doc' is not in sources.yaml" in m for m in messages)

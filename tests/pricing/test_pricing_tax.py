@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -83,7 +84,7 @@ def test_integer_tax_matches_decimal_arithmetic_and_the_polars_expression(
     book: PriceBook, excl_sen: int, percent: int, rounding: str
 ) -> None:
     prices = resolve_prices(book, TEN_PERCENT_DAY)
-    prices = ResolvedPrices(prices.on, prices.prices, percent, prices.tax_basis)
+    prices = dataclasses.replace(prices, tax_rate_percent=percent)
     expected = decimal_reference(excl_sen, percent, rounding)
     assert tax_incl_sen(excl_sen, prices, {"tax_rounding": rounding}) == expected
     frame = pl.DataFrame({"excl": [excl_sen]}, schema={"excl": pl.Int64})

@@ -108,13 +108,21 @@ BAD_PRICE_BOOKS = {
 
 @dataclass(frozen=True)
 class RulesCase:
-    """A broken copy of the shipped rules: which file, how it is broken, what must be said."""
+    """A broken copy of the shipped rules: which file, how it is broken, what must be said.
+
+    `finding` is the lint finding's code, `error` the error code a command stops with (None
+    where only `rules lint` sees it: the files load, their content is inconsistent), and `says`
+    kpsim's own words in both (never a library's wording)."""
 
     file: str
     break_text: Callable[[str], str]
+    finding: str
+    error: str | None
     says: str
-    loader_refuses: bool = True
-    """False where only `rules lint` sees it (the files load; their content is inconsistent)."""
+
+    @property
+    def loader_refuses(self) -> bool:
+        return self.error is not None
 
 
 def _replace(old: str, new: str) -> Callable[[str], str]:
@@ -129,16 +137,30 @@ RULES_CASES = {
     "syntax-error": RulesCase(
         "routing/lite.yaml",
         _replace("plan: lite\n", "plan: lite\n  oops: [\n"),
+        "schema",
+        "yaml_syntax",
         "YAML syntax error",
     ),
     "wrong-type": RulesCase(
-        "routing/lite.yaml", _replace("route: direct", "route: 42"), "Input should be 'direct'"
+        "routing/lite.yaml",
+        _replace("route: direct", "route: 42"),
+        "schema",
+        "invalid_value",
+        "rules[0].outcome.route: ",
     ),
     "negative-price": RulesCase(
-        "prices.yaml", _replace("amount: 10\n", "amount: -10\n"), "greater than or equal to 0"
+        "prices.yaml",
+        _replace("amount: 10\n", "amount: -10\n"),
+        "prices",
+        "invalid_value",
+        "items[0].periods[0].amount: ",
     ),
     "missing-price": RulesCase(
-        "prices.yaml", _replace("        amount: 10\n", ""), "amount is missing"
+        "prices.yaml",
+        _replace("        amount: 10\n", ""),
+        "prices",
+        "invalid_value",
+        "amount is missing",
     ),
     "price-dates-out-of-order": RulesCase(
         "prices.yaml",
@@ -146,25 +168,40 @@ RULES_CASES = {
             "effective_from: 2020-02-20\n        amount: 11",
             "effective_from: 2016-02-20\n        amount: 11",
         ),
+        "prices",
+        "dates_out_of_order",
         "before the previous period",
     ),
     "rule-dates-out-of-order": RulesCase(
         "routing/lite.yaml",
         _replace("effective_from: 2020-02-20", "effective_from: 2017-02-20"),
+        "before-plan",
+        None,
         "before plan lite exists",
-        loader_refuses=False,
     ),
     "alias-bomb": RulesCase(
         "carriers.yaml",
         lambda text: text + "\nlol: &lol [lol, lol, lol]\nlols: [*lol, *lol, *lol]\n",
+        "schema",
+        "yaml_alias",
         "aliases",
     ),
-    "unknown-key": RulesCase("plans.yaml", lambda text: text + "\ncolour: red\n", "colour"),
+    "unknown-key": RulesCase(
+        "plans.yaml", lambda text: text + "\ncolour: red\n", "schema", "unknown_key", "colour: "
+    ),
     "control-character": RulesCase(
-        "api.yaml", lambda text: text + "# \x00\n", "control character U+0000"
+        "api.yaml",
+        lambda text: text + "# \x00\n",
+        "schema",
+        "control_character",
+        "control character U+0000",
     ),
     "cut-in-half": RulesCase(
-        "segmentation.yaml", lambda text: text[: len(text) // 2], "segmentation.yaml"
+        "segmentation.yaml",
+        lambda text: text[: len(text) // 2],
+        "segmentation",
+        "invalid_value",
+        "profiles[2].counting: ",
     ),
 }
 
@@ -250,7 +287,7 @@ def runs(files: dict[str, Path], rules_dirs: dict[str, Path]) -> dict[tuple[str,
         (here if name in IN_THIS_PROCESS else process)["lint", name] = ["rules", "lint", directory]
         if RULES_CASES[name].loader_refuses:
             runs = process if name == "syntax-error" else here
-            runs["forecast", name] = [*forecast, one_mobile, "--rules", directory]
+            runs["forecast", name] = [*forecast, one_mobile, "--rules", directory, "--json"]
     keys = list(process)
     done = dict(zip(keys, kpsim_many([process[k] for k in keys]), strict=True))
     return done | {key: kpsim_here(*args) for key, args in here.items()}
@@ -358,7 +395,10 @@ def test_rules_lint_of_a_broken_copy_names_the_file_and_exits_4(
     run = runs["lint", name]
     broken = rules_dirs[name] / case.file
     assert run.code == EXIT_RULES and "Traceback" not in run.out + run.err
-    assert any(line.startswith(f"{broken}:") and case.says in line for line in run.out.splitlines())
+    assert any(
+        line.startswith(f"{broken}:") and f"[{case.finding}] " in line and case.says in line
+        for line in run.out.splitlines()
+    ), run.out
     assert_one_line_error(run, broken, EXIT_RULES, ["fix the lines listed"])
 
 
@@ -369,12 +409,15 @@ def test_a_command_on_broken_rules_is_one_plain_line_naming_the_file_and_exits_4
     case = RULES_CASES[name]
     run = runs["forecast", name]
     assert_one_line_error(run, rules_dirs[name] / case.file, EXIT_RULES, [case.says])
+    error = json.loads(run.out)
+    assert (error["kind"], error["code"], error["exit_code"]) == ("rules", case.error, EXIT_RULES)
 
 
 def test_rules_lint_sees_a_broken_numbering_file(tmp_path: Path) -> None:
-    rules = broken_rules(tmp_path, RulesCase("numbering.yaml", lambda t: "[" + t, "numbering"))
+    case = RulesCase("numbering.yaml", lambda t: "[" + t, "numbering", "yaml_syntax", "YAML syntax")
+    rules = broken_rules(tmp_path, case)
     run = kpsim_here("rules", "lint", rules)
-    assert run.code == EXIT_RULES and "numbering.yaml" in run.out
+    assert run.code == EXIT_RULES and "numbering.yaml" in run.out and "[numbering] YAML" in run.out
 
 
 # --- --debug ---
