@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from simulator.analysis.porting import PortingMatrix, load_porting, select_porting
+from simulator.engine.porting import PortingMatrix, load_porting, select_porting
 from simulator.engine.tables import resolved_rules
 from simulator.message.profiles import SegmentationRules, load_segmentation_rules
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book

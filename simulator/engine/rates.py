@@ -12,8 +12,8 @@ from fractions import Fraction
 
 import polars as pl
 
-from simulator.analysis.porting import PortingMatrix
 from simulator.engine.context import RuleContext
+from simulator.engine.porting import PortingMatrix
 from simulator.message.count import count_parts
 from simulator.message.profiles import Profile, profile_for
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from simulator.rules.assumptions import matches
+from simulator.rules.dating import first_match, join_in_force
 from simulator.rules.ruleset import RuleSet
 
 RULE_SCHEMA: dict[str, pl.DataType] = {
@@ -32,11 +32,8 @@ def rule_versions(ruleset: RuleSet, settings: Mapping[str, str]) -> pl.DataFrame
     records: list[dict[str, object]] = []
     for routing in ruleset.routing:
         rule = routing.rule
-        chosen = next(
-            ((i, v.outcome) for i, v in enumerate(rule.variants) if matches(v.when, settings)),
-            (None, rule.outcome),
-        )
-        variant, outcome = chosen
+        match = first_match(rule.variants, settings)
+        variant, outcome = (None, rule.outcome) if match is None else (match[0], match[1].outcome)
         for carrier in rule.carriers:
             records.append(
                 {
@@ -62,14 +59,7 @@ def resolve_for_dates(versions: pl.LazyFrame, queries: pl.LazyFrame) -> pl.LazyF
 
     Queries on a day before the plan existed get null outcomes (the caller decides what to say).
     """
-    joined = queries.sort("as_of").join_asof(
-        versions.sort("effective_from"),
-        left_on="as_of",
-        right_on="effective_from",
-        by=["plan", "carrier"],
-        strategy="backward",
-        check_sortedness=False,
-    )
+    joined = join_in_force(queries, versions, day="as_of", by=["plan", "carrier"])
     before_plan = pl.col("as_of") < pl.col("plan_available_from")
     outcome_cols = [c for c in RULE_SCHEMA if c not in ("plan", "carrier", "plan_available_from")]
     return joined.with_columns(

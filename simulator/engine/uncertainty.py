@@ -16,7 +16,7 @@ from statistics import NormalDist
 import numpy as np
 import polars as pl
 
-from simulator.analysis.porting import PortingMatrix
+from simulator.engine.porting import PortingMatrix
 from simulator.errors import InputError, UsageError
 
 LOOKUP = "lookup"

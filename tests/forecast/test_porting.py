@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.analysis.porting import (
+from simulator.engine.porting import (
     PORTING_SCHEMA,
     PortingMatrix,
     load_porting,

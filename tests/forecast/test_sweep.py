@@ -11,7 +11,6 @@ from forecast_helpers import recipients, run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.analysis.porting import load_porting
 from simulator.analysis.run import ForecastOptions, forecast
 from simulator.analysis.sweep import (
     RESULT_COLUMNS,
@@ -23,6 +22,7 @@ from simulator.analysis.sweep import (
     Volume,
     sweep,
 )
+from simulator.engine.porting import load_porting
 from simulator.engine.rates import unit_prices_by_carrier
 from simulator.engine.tables import resolved_rules
 from simulator.engine.uncertainty import cost_uncertainty

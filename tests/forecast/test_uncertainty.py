@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.analysis.porting import PortingMatrix, load_porting
+from simulator.engine.porting import PortingMatrix, load_porting
 from simulator.engine.uncertainty import (
     RESULT_SCHEMA,
     SIMULATION_SCHEMA,

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.analysis.porting import load_porting
+from simulator.engine.porting import load_porting
 from simulator.errors import KpsimError, RulesError
 from simulator.message.profiles import load_segmentation_rules
 from simulator.numbers.numbering import load_numbering

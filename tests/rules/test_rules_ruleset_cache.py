@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import simulator.rules.yaml_source as yaml_source
-from simulator.analysis.porting import load_porting
+from simulator.engine.porting import load_porting
 from simulator.message.profiles import load_segmentation_rules
 from simulator.numbers.numbering import load_numbering
 from simulator.pricing.book import load_default_price_book
