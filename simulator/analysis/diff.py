@@ -12,8 +12,8 @@ import polars as pl
 
 from simulator.analysis.run import Forecast, ForecastOptions, RecipientInput, forecast
 from simulator.errors import UsageError
+from simulator.pricing.money import sen_to_jpy
 from simulator.privacy import mask_expr
-from simulator.report.money import sen_to_jpy
 
 DEFAULT_MESSAGE = "kpsim"
 """A one-part message: `diff` is about routing, sender and charge class, priced per part."""

@@ -28,9 +28,9 @@ from simulator.numbers.recipients import (
     read_recipients,
 )
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
+from simulator.pricing.money import sen_to_jpy
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices, tax_incl_sen
 from simulator.progress import Meter
-from simulator.report.money import sen_to_jpy
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import typer
 from rich.console import Console
 
 from simulator.errors import UsageError
@@ -86,8 +85,3 @@ def reading_list(file: Path | None) -> Iterator[None]:
         if not is_read_error(exc):
             raise
         raise read_error(file, exc) from None
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    stderr.print(f"kpsim: {message}", markup=False)
-    return typer.Exit(code)

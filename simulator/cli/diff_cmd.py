@@ -19,8 +19,8 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
+from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
-from simulator.report.money import fmt_jpy
 from simulator.report.outputs import summary_json
 
 

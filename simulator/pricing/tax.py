@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from simulator.errors import UsageError
 
 if TYPE_CHECKING:
@@ -45,22 +43,6 @@ def tax_incl_sen(total_excl_sen: int, resolved: ResolvedPrices, settings: Mappin
         raise ValueError(f"a total cannot be negative: {total_excl_sen}")
     scaled = total_excl_sen * (100 + resolved.tax_rate_percent)
     return _ROUNDERS[rounding_mode(settings)](scaled) * SEN_PER_YEN
-
-
-def tax_incl_sen_expr(excl_sen: pl.Expr, tax_rate_percent: int, rounding: str) -> pl.Expr:
-    """Per-row tax-included sen, for display only: invoices round the total once, not each row."""
-    if rounding not in _ROUNDERS:
-        raise UsageError(
-            f"unknown tax rounding {rounding!r}", hint=f"choose from {', '.join(ROUNDING_MODES)}"
-        )
-    scaled = excl_sen.cast(pl.Int64) * (100 + tax_rate_percent)
-    if rounding == "floor":
-        yen = scaled // SCALE
-    elif rounding == "ceil":
-        yen = -((-scaled) // SCALE)
-    else:
-        yen = (scaled + SCALE // 2) // SCALE
-    return (yen * SEN_PER_YEN).cast(pl.Int64)
 
 
 def tax_warnings(settings: Mapping[str, str]) -> list[str]:

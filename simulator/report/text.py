@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from simulator.report.money import fmt_jpy
+from simulator.pricing.money import fmt_jpy
 
 BASIS_NOTE = {
     "exact": "",
