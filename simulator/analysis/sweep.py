@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 
 from simulator.analysis.porting import PortingMatrix, load_porting, select_porting
-from simulator.analysis.run import Forecast, fixed_fee_sen
+from simulator.analysis.run import ForecastRun
 from simulator.analysis.uncertainty import ALLOCATION, LOOKUP
 from simulator.errors import UsageError
 from simulator.message.count import count_parts
@@ -31,6 +31,7 @@ from simulator.message.profiles import SegmentationRules, load_segmentation, pro
 from simulator.message.render import parse_template
 from simulator.numbers import reasons
 from simulator.pricing.book import PriceBook, load_default_price_book, load_price_book
+from simulator.pricing.fees import fixed_fee_sen
 from simulator.pricing.resolve import resolve_prices
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet, load_ruleset
@@ -122,7 +123,7 @@ class Mix:
 
     @classmethod
     def from_checked(cls, checked: pl.DataFrame | pl.LazyFrame) -> Mix:
-        """The mix of the sendable rows of a checked list (`Forecast.checked`)."""
+        """The mix of the sendable rows of a checked list (`ForecastRun.checked`)."""
         counts = (
             checked.lazy()
             .filter(pl.col("status") == reasons.OK)
@@ -142,7 +143,7 @@ class Mix:
         )
 
     @classmethod
-    def from_forecast(cls, result: Forecast) -> Mix:
+    def from_forecast(cls, result: ForecastRun) -> Mix:
         """The mix of the recipients a forecast priced."""
         return cls.from_checked(result.checked)
 
@@ -205,14 +206,14 @@ class Mix:
         )
 
 
-MixInput = Mix | Mapping[str, Number] | Forecast
+MixInput = Mix | Mapping[str, Number] | ForecastRun
 
 
 def as_mix(value: MixInput) -> Mix:
-    """A Mix from a Mix, a Forecast, or shares per carrier (taken as looked up)."""
+    """A Mix from a Mix, a ForecastRun, or shares per carrier (taken as looked up)."""
     if isinstance(value, Mix):
         return value
-    if isinstance(value, Forecast):
+    if isinstance(value, ForecastRun):
         return Mix.from_forecast(value)
     return Mix.of(value)
 
@@ -545,15 +546,15 @@ def sweep(
     """Cost per plan at every point of the grid of `axes` (one or two), as a tidy frame.
 
     Columns: the swept inputs, `messages`, then RESULT_COLUMNS. `volume` is the number of
-    messages (recipients) when no Volume axis is given; a Forecast as `mix` supplies both its
+    messages (recipients) when no Volume axis is given; a ForecastRun as `mix` supplies both its
     mix and its sendable-recipient count. `options` are Scenario fields (plans, assume, prices,
     sender_ids, period_days, porting_share, rules_dir, price_book).
     """
     axis_list = [axes] if not isinstance(axes, Sequence) else list(axes)
     _check_axes(axis_list)
     base_mix = as_mix(mix)
-    if volume is None and isinstance(mix, Forecast):
-        volume = int(mix.summary["rows_ok"])
+    if volume is None and isinstance(mix, ForecastRun):
+        volume = mix.check.ok
     if volume is None and not any(isinstance(a, Volume) for a in axis_list):
         raise UsageError("give volume=MESSAGES or a Volume axis")
     base = scenario(as_of, message, **options)
