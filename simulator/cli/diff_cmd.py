@@ -20,7 +20,7 @@ from simulator.cli.common import (
 from simulator.errors import UsageError
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
-from simulator.result.diff import Diff, summarise_diff
+from simulator.result.diff import Diff, DiffResult
 from simulator.result.document import to_json
 
 
@@ -88,7 +88,7 @@ def diff_cmd(
     chosen = parse_plans(plan or plans, load_ruleset(rules_b)) if (plan or plans) else None
     both = parse_pairs(assume, option="--assume")
     with reading_list(file):
-        result = diff_forecasts(
+        run = diff_forecasts(
             file,
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
@@ -103,7 +103,8 @@ def diff_cmd(
             encoding=encoding,
             progress=progress.wanted(quiet),
         )
-    diff = summarise_diff(result)
+    result = DiffResult.of(run)
+    diff = result.summary
     if out is not None:
         changes = result.changes.drop("e164_from", "e164_to")
         if not full_numbers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,8 @@ from simulator.analysis.diff import KINDS, DiffRun
 from simulator.pricing.money import sen_to_jpy
 from simulator.privacy import mask_expr
 from simulator.result.document import Document, Model, Yen
-from simulator.result.summarise import summarise_forecast
+from simulator.result.forecast import Forecast
+from simulator.result.summarise import ForecastResult
 from simulator.rules.ruleset import RuleSet
 
 
@@ -104,10 +106,10 @@ def _cite(rs: RuleSet, rule_id: str | None) -> list[str]:
     return [rs.sources[s].citation() for s in rs.rule_by_id(rule_id).rule.sources]
 
 
-def summarise_diff(run: DiffRun) -> Diff:
-    """Counts per kind, carrier and plan; cost delta (to − from); rule versions that caused it."""
+def summarise_diff(run: DiffRun, before: Forecast, after: Forecast) -> Diff:
+    """Counts per kind, carrier and plan; cost delta (to − from); rule versions that caused it;
+    `before` and `after` are the summaries of the two forecasts."""
     changes, plans = run.changes, run.compared
-    before, after = summarise_forecast(run.before), summarise_forecast(run.after)
     changed = changes.filter(pl.col("changed"))
     by_plan: dict[str, PlanChanges] = {}
     carrier_order = list(run.after.ruleset.carriers)
@@ -184,3 +186,20 @@ def summarise_diff(run: DiffRun) -> Diff:
         warnings=sorted(set(before.warnings) | set(after.warnings)),
         plans_not_compared=run.not_compared,
     )
+
+
+@dataclass
+class DiffResult:
+    """A diff in memory: its typed `summary`, one row per recipient × plan compared (full
+    numbers) and both forecasts."""
+
+    summary: Diff
+    changes: pl.DataFrame
+    before: ForecastResult
+    after: ForecastResult
+
+    @classmethod
+    def of(cls, run: DiffRun) -> DiffResult:
+        before, after = ForecastResult.of(run.before), ForecastResult.of(run.after)
+        summary = summarise_diff(run, before.summary, after.summary)
+        return cls(summary=summary, changes=run.changes, before=before, after=after)
