@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from simulator.errors import UsageError
 from simulator.pricing.book import PriceBook
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices
-from simulator.pricing.tax import ROUNDING_MODES, tax_incl_sen, tax_incl_sen_expr, tax_warnings
+from simulator.pricing.tax import ROUNDING_MODES, tax_incl_sen, tax_warnings
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet
 
@@ -79,15 +78,13 @@ def decimal_reference(excl_sen: int, percent: int, rounding: str) -> int:
     percent=st.sampled_from([0, 5, 8, 10]),
     rounding=st.sampled_from(ROUNDING_MODES),
 )
-def test_integer_tax_matches_decimal_arithmetic_and_the_polars_expression(
+def test_integer_tax_matches_decimal_arithmetic(
     book: PriceBook, excl_sen: int, percent: int, rounding: str
 ) -> None:
     prices = resolve_prices(book, TEN_PERCENT_DAY)
     prices = ResolvedPrices(prices.on, prices.prices, percent, prices.tax_basis)
     expected = decimal_reference(excl_sen, percent, rounding)
     assert tax_incl_sen(excl_sen, prices, {"tax_rounding": rounding}) == expected
-    frame = pl.DataFrame({"excl": [excl_sen]}, schema={"excl": pl.Int64})
-    assert frame.select(tax_incl_sen_expr(pl.col("excl"), percent, rounding)).item() == expected
 
 
 @given(excl_sen=st.integers(0, 10**9))
