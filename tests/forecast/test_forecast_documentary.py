@@ -8,6 +8,8 @@ import polars as pl
 import pytest
 from forecast_helpers import cost, recipients, run
 
+import simulator
+from simulator.result import Forecast
 from simulator.result.shared import SenderDisplay
 
 THREE = ["docomo", "au", "softbank"]
@@ -105,3 +107,22 @@ def test_rejected_rows_cost_nothing_and_rows_reconcile(on: str) -> None:
     assert s.plans["standard"].recipients == 4
     priced_rows = result.rows.collect()
     assert set(priced_rows["row"].to_list()) == {1, 2, 3, 4}
+
+
+def test_the_python_entry_point_returns_the_typed_summary_with_exact_yen() -> None:
+    result = simulator.forecast(
+        recipients(["docomo", "softbank"]),
+        message="Hello",
+        as_of="2024-01-01",
+        carrier_column="carrier",
+        sender="SHOP",
+        kp_sender="KPSHOP",
+    )
+    assert isinstance(result.summary, Forecast)
+    full = result.summary.plans["full"]
+    assert isinstance(full.cost_jpy_excl_tax, Decimal)
+    assert full.by_carrier["docomo"].sender_display.shown == "KPSHOP"
+    assert full.by_carrier["softbank"].sender_display.shown == "21053"
+    standard = result.summary.plans["standard"].by_carrier["docomo"].sender_display
+    assert (standard.shown, standard.guaranteed) == ("SHOP", False)
+    assert result.summary.model_dump(mode="json")["plans"]["full"]["cost_jpy_excl_tax"] == 22
