@@ -93,9 +93,10 @@ def forecast(path: Path) -> Any:
     """What `kpsim forecast FILE --message ...` computes for standard, lite and full."""
     from simulator.analysis.run import ForecastOptions
     from simulator.analysis.run import forecast as run_forecast
+    from simulator.result import ForecastResult
 
     options = ForecastOptions(message=MESSAGE, as_of=AS_OF, plans=["standard", "lite", "full"])
-    return run_forecast(path, options).summary
+    return ForecastResult.of(run_forecast(path, options)).summary
 
 
 TASKS: dict[str, Callable[[Path], Any]] = {"floor": floor, "check": check, "forecast": forecast}

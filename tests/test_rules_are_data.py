@@ -52,16 +52,6 @@ EVERYWHERE = set(RULES.carriers) | SENDER_CODES
 PRICE_AND_MESSAGE_LAYERS = {"message", "pricing"}
 """These layers must not even name charge classes or fees: the YAML maps plans to prices."""
 
-NOT_YET_DATA = {
-    ("report/charts.py", "lite"): "the chart of plan gaps indexes two plans (issue 11, item 4)",
-    ("report/charts.py", "full"): "the chart of plan gaps indexes two plans (issue 11, item 4)",
-    ("analysis/breakeven.py", "lite"): "break-even defaults name plans (issue 11, item 1)",
-    ("analysis/breakeven.py", "full"): "break-even defaults name plans (issue 11, item 1)",
-    ("pricing/tax.py", "tax_rate_date"): "tax_warnings is not wired yet (issue 11, item 6)",
-}
-"""Ids still written in modules that other work on issue 11 is changing; each entry must go once
-its id is read from the rule set (`test_every_id_not_yet_data_is_still_there` says when)."""
-
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
@@ -105,14 +95,8 @@ def rule_ids_in(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", MODULES, ids=module_id)
 def test_module_names_no_plan_role_or_assumption_id(path: Path) -> None:
-    found = {i for i in rule_ids_in(path) if (module_id(path), i) not in NOT_YET_DATA}
+    found = set(rule_ids_in(path))
     assert not found, f"{module_id(path)} names {sorted(found)}: read them from the rule set"
-
-
-def test_every_id_not_yet_data_is_still_there() -> None:
-    """An entry of NOT_YET_DATA that has become data must leave the list."""
-    stale = [key for key in NOT_YET_DATA if key[1] not in rule_ids_in(PACKAGE / key[0])]
-    assert not stale, stale
 
 
 def test_the_vocabulary_is_read_from_the_rules() -> None:

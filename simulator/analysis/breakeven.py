@@ -267,16 +267,22 @@ def cost_gap_line(
     volume: int,
     mix: MixInput,
     *,
-    plan: str,
-    baseline: str,
+    plan: str | None = None,
+    baseline: str | None = None,
     as_of: dt.date | str,
     message: str | None = None,
     **options: Any,
 ) -> Affine:
-    """plan's expected total minus baseline's, in JPY, as a line in the share of `carrier`."""
+    """plan's expected total minus baseline's, in JPY, as a line in the share of `carrier`.
+
+    By default `plan` and `baseline` are the larger and smaller plan of the first invariant in
+    plans.yaml `subsets` (full K-Premium and Lite)."""
     if isinstance(volume, bool) or not isinstance(volume, int) or volume < 0:
         raise UsageError(f"volume {volume!r} is not a whole number of messages")
     ctx, scn, base = _context(mix, as_of, message, options)
+    if plan is None or baseline is None:
+        pair = ctx.ruleset.subsets[0]
+        plan, baseline = plan or pair.larger, baseline or pair.smaller
     rates = plan_rates(ctx, scn)
     ends = []
     for share in (0, 1):
@@ -296,8 +302,8 @@ def carrier_share_where_full_exceeds_lite_by(
     mix: MixInput,
     as_of: dt.date | str,
     message: str | None = None,
-    plan: str = "full",
-    baseline: str = "lite",
+    plan: str | None = None,
+    baseline: str | None = None,
     **options: Any,
 ) -> Fraction | None:
     """The share of `carrier`'s recipients in [0, 1] at which `plan` costs `amount_jpy` more.

@@ -22,13 +22,14 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from simulator.analysis.run import Forecast, fixed_fee_sen
+from simulator.analysis.run import ForecastRun
 from simulator.engine.context import RuleContext
 from simulator.engine.rates import expected_message_sen, message_costs, plan_terms
 from simulator.engine.uncertainty import ALLOCATION, LOOKUP
 from simulator.errors import UsageError
 from simulator.message.render import parse_template
 from simulator.numbers import reasons
+from simulator.pricing.fees import fixed_fee_sen
 
 Number = Fraction | Decimal | int | float | str
 """An exact or decimal number; a float is read by its shortest decimal form (0.1 is 1/10)."""
@@ -116,7 +117,7 @@ class Mix:
 
     @classmethod
     def from_checked(cls, checked: pl.DataFrame | pl.LazyFrame) -> Mix:
-        """The mix of the sendable rows of a checked list (`Forecast.checked`)."""
+        """The mix of the sendable rows of a checked list (`ForecastRun.checked`)."""
         counts = (
             checked.lazy()
             .filter(pl.col("status") == reasons.OK)
@@ -136,7 +137,7 @@ class Mix:
         )
 
     @classmethod
-    def from_forecast(cls, result: Forecast) -> Mix:
+    def from_forecast(cls, result: ForecastRun) -> Mix:
         """The mix of the recipients a forecast priced."""
         return cls.from_checked(result.checked)
 
@@ -199,14 +200,14 @@ class Mix:
         )
 
 
-MixInput = Mix | Mapping[str, Number] | Forecast
+MixInput = Mix | Mapping[str, Number] | ForecastRun
 
 
 def as_mix(value: MixInput) -> Mix:
-    """A Mix from a Mix, a Forecast, or shares per carrier (taken as looked up)."""
+    """A Mix from a Mix, a ForecastRun, or shares per carrier (taken as looked up)."""
     if isinstance(value, Mix):
         return value
-    if isinstance(value, Forecast):
+    if isinstance(value, ForecastRun):
         return Mix.from_forecast(value)
     return Mix.of(value)
 
@@ -498,15 +499,15 @@ def sweep(
     """Cost per plan at every point of the grid of `axes` (one or two), as a tidy frame.
 
     Columns: the swept inputs, `messages`, then RESULT_COLUMNS. `volume` is the number of
-    messages (recipients) when no Volume axis is given; a Forecast as `mix` supplies both its
+    messages (recipients) when no Volume axis is given; a ForecastRun as `mix` supplies both its
     mix and its sendable-recipient count. `options` are Scenario fields (plans, assume, prices,
     sender_ids, period_days, porting_share, rules_dir, price_book).
     """
     axis_list = [axes] if not isinstance(axes, Sequence) else list(axes)
     _check_axes(axis_list)
     base_mix = as_mix(mix)
-    if volume is None and isinstance(mix, Forecast):
-        volume = int(mix.summary["rows_ok"])
+    if volume is None and isinstance(mix, ForecastRun):
+        volume = mix.check.ok
     if volume is None and not any(isinstance(a, Volume) for a in axis_list):
         raise UsageError("give volume=MESSAGES or a Volume axis")
     base = scenario(as_of, message, **options)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-import typer
 from rich.console import Console
 
 from simulator.clock import today_in_japan
 from simulator.errors import UsageError
 from simulator.numbers.reader import is_read_error, read_error
+from simulator.result.document import to_json
 from simulator.rules.ruleset import RuleSet
 
 stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -56,26 +55,8 @@ def parse_plans(value: str | None, rs: RuleSet) -> list[str]:
     return rs.plan_ids(plans)
 
 
-def to_jsonable(obj: Any) -> Any:
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, (set, frozenset, tuple)):
-        return list(obj)
-    from decimal import Decimal
-
-    if isinstance(obj, Decimal):
-        return int(obj) if obj == obj.to_integral_value() else float(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=to_jsonable)
-
-
 def print_json(obj: Any) -> None:
-    sys.stdout.write(dumps(obj) + "\n")
+    sys.stdout.write(to_json(obj))
 
 
 @contextlib.contextmanager
@@ -87,8 +68,3 @@ def reading_list(file: Path | None) -> Iterator[None]:
         if not is_read_error(exc):
             raise
         raise read_error(file, exc) from None
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    stderr.print(f"kpsim: {message}", markup=False)
-    return typer.Exit(code)

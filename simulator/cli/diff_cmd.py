@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
@@ -19,45 +18,45 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
+from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
-from simulator.report.money import fmt_jpy
-from simulator.report.outputs import summary_json
+from simulator.result.diff import Diff, DiffResult
+from simulator.result.document import to_json
 
 
-def print_diff(summary: dict[str, Any]) -> None:
+def print_diff(diff: Diff) -> None:
     stdout.print(
-        f"{summary['from']} → {summary['to']}: {summary['recipients_changed']:,} of "
-        f"{summary['rows_ok_to']:,} recipients change route, sender or charge; "
-        f"message charges change by {fmt_jpy(summary['cost_delta_jpy_excl_tax'])} (excl. tax)",
+        f"{diff.from_.isoformat()} → {diff.to.isoformat()}: {diff.recipients_changed:,} of "
+        f"{diff.rows_ok_to:,} recipients change route, sender or charge; "
+        f"message charges change by {fmt_jpy(diff.cost_delta_jpy_excl_tax)} (excl. tax)",
         markup=False,
     )
     table = Table(title="Changes by plan and carrier", title_justify="left")
     for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost Δ excl. tax"):
         table.add_column(col, justify="left" if col in ("plan", "carrier") else "right")
-    for carrier, plans in summary["by_carrier"].items():
+    for carrier, plans in diff.by_carrier.items():
         for plan, c in plans.items():
             table.add_row(
                 plan,
                 carrier,
-                f"{c['recipients']:,}",
-                f"{c['route']:,}",
-                f"{c['sender']:,}",
-                f"{c['charge']:,}",
-                fmt_jpy(c["cost_delta_jpy_excl_tax"]),
+                f"{c.recipients:,}",
+                f"{c.route:,}",
+                f"{c.sender:,}",
+                f"{c.charge:,}",
+                fmt_jpy(c.cost_delta_jpy_excl_tax),
             )
     stdout.print(table)
-    for t in summary["rule_versions"]:
+    for t in diff.rule_versions:
         stdout.print(
-            f"{t['plan']}/{t['carrier']}: {t['from_rule']} → {t['to_rule']} "
-            f"({t['recipients']:,} recipients)",
+            f"{t.plan}/{t.carrier}: {t.from_rule} → {t.to_rule} ({t.recipients:,} recipients)",
             markup=False,
         )
-        for src in t["to_sources"]:
+        for src in t.to_sources:
             stdout.print(f"    source: {src}", markup=False)
-    for kind, examples in summary["examples"].items():
+    for kind, examples in diff.examples.items():
         for ex in examples:
             stdout.print(f"  e.g. {kind}: {ex}", markup=False)
-    for plan, reason in summary.get("plans_not_compared", {}).items():
+    for plan, reason in diff.plans_not_compared.items():
         stdout.print(f"{plan} not compared: {reason}", markup=False)
 
 
@@ -89,7 +88,7 @@ def diff_cmd(
     chosen = parse_plans(plan or plans, load_ruleset(rules_b)) if (plan or plans) else None
     both = parse_pairs(assume, option="--assume")
     with reading_list(file):
-        result = diff_forecasts(
+        run = diff_forecasts(
             file,
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
@@ -104,13 +103,15 @@ def diff_cmd(
             encoding=encoding,
             progress=progress.wanted(quiet),
         )
+    result = DiffResult.of(run)
+    diff = result.summary
     if out is not None:
         changes = result.changes.drop("e164_from", "e164_to")
         if not full_numbers:
             changes = changes.with_columns(mask_expr("e164").alias("e164"))
-        atomic.write_text(out / "diff.json", summary_json(result.summary))
+        atomic.write_text(out / "diff.json", to_json(diff))
         atomic.write_parquet(out / "changes.parquet", changes)
     if as_json:
-        print_json(result.summary)
+        print_json(diff)
     else:
-        print_diff(result.summary)
+        print_diff(diff)

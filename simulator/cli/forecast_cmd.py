@@ -18,8 +18,9 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import InputError
-from simulator.report.outputs import output_sinks, write_report_files
+from simulator.report.outputs import forecast_sinks, write_report_files
 from simulator.report.text import print_forecast
+from simulator.result.summarise import ForecastResult
 
 
 def read_message(message: str | None, message_file: Path | None) -> str:
@@ -95,8 +96,14 @@ def forecast_cmd(
         progress=progress.wanted(quiet),
     )
     with reading_list(file), contextlib.ExitStack() as stack:
-        sinks = None if out is None else output_sinks(out, stack, full_numbers=full_numbers)
-        result = forecast(file, options, sinks=sinks)
+        sinks = (
+            None
+            if out is None
+            else forecast_sinks(
+                out, stack, full_numbers=full_numbers, sender=sender, kp_sender=kp_sender
+            )
+        )
+        result = ForecastResult.of(forecast(file, options, sinks=sinks))
     if out is not None:
         write_report_files(out, result.summary)
     if as_json:

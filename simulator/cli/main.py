@@ -8,10 +8,11 @@ import sys
 import typer
 
 from simulator._version import __version__
-from simulator.cli.common import dumps, stderr
+from simulator.cli.common import stderr
 from simulator.errors import KpsimError, UsageError
 from simulator.numbers.reader import DIGIT_RUN
 from simulator.privacy import mask_number
+from simulator.result.document import to_json
 
 app = typer.Typer(
     name="kpsim",
@@ -58,6 +59,9 @@ app.command("forecast")(forecast_cmd.forecast_cmd)
 from simulator.cli import diff_cmd  # noqa: E402
 
 app.command("diff")(diff_cmd.diff_cmd)
+from simulator.cli import schema_cmd  # noqa: E402
+
+app.command("schema")(schema_cmd.schema_cmd)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -81,7 +85,7 @@ def run(argv: list[str] | None = None) -> None:
         if os.environ.get("KPSIM_DEBUG"):
             raise
         if _wants_json(args):
-            sys.stdout.write(dumps(err.as_dict()) + "\n")
+            sys.stdout.write(to_json(err.as_dict()))
         stderr.print(f"kpsim: {err.render()}", markup=False)
         sys.exit(err.exit_code)
     except typer.Exit as exc:
@@ -90,7 +94,7 @@ def run(argv: list[str] | None = None) -> None:
         if exc.format_message():  # empty after the help shown for a bare `kpsim` or group
             usage = UsageError(" ".join(exc.format_message().split()), hint="try 'kpsim --help'")
             if _wants_json(args):
-                sys.stdout.write(dumps(usage.as_dict()) + "\n")
+                sys.stdout.write(to_json(usage.as_dict()))
             stderr.print(f"kpsim: {usage.render()}", markup=False)
         sys.exit(2)
     except typer.Abort:

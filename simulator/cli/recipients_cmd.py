@@ -10,13 +10,14 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from simulator import atomic, progress
+from simulator import progress
 from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
 from simulator.engine.stream import check_list, collect_streaming
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
-from simulator.privacy import mask_expr
 from simulator.progress import Meter
+from simulator.report.outputs import OUTPUT_FILES, output_sinks
+from simulator.result.check import CheckInput, CheckSummary
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
 
@@ -26,28 +27,20 @@ app = typer.Typer(
 )
 
 
-NUMBER_COLUMNS = ("raw", "e164")
-
-
-OUTPUT_FILES = {"recipients": "recipients.parquet", "rejects": "rejects.csv"}
-
-
-def output_sinks(
+def check_sinks(
     checked: pl.LazyFrame, out: Path, stack: contextlib.ExitStack[Any], *, full_numbers: bool
 ) -> list[pl.LazyFrame]:
-    """Lazy sinks of recipients.parquet (every row, checked) and rejects.csv (rejected rows,
-    UTF-8 with BOM) into temporary files renamed into place when `stack` closes cleanly;
-    phone numbers are masked unless `full_numbers`."""
-    if not full_numbers:
-        checked = checked.with_columns(mask_expr(c).alias(c) for c in NUMBER_COLUMNS)
+    """recipients.parquet (every row, checked) and rejects.csv (rejected rows without nested
+    columns, UTF-8 with BOM), as `output_sinks` writes them."""
     flat = [name for name, dtype in checked.collect_schema().items() if not dtype.is_nested()]
-    rejects = checked.filter(pl.col("status") == "rejected").select(flat)
-    parquet = stack.enter_context(atomic.atomic_path(out / OUTPUT_FILES["recipients"]))
-    csv = stack.enter_context(atomic.atomic_path(out / OUTPUT_FILES["rejects"]))
-    return [
-        checked.sink_parquet(parquet, lazy=True),
-        rejects.sink_csv(csv, include_bom=True, lazy=True),
-    ]
+    return output_sinks(
+        out,
+        stack,
+        recipients=checked,
+        rejects=checked.filter(pl.col("status") == "rejected").select(flat),
+        full_numbers=full_numbers,
+        bom=True,
+    )
 
 
 def _counts_table(title: str, counts: dict[str, int], total: int, describe_rows: bool) -> Table:
@@ -65,42 +58,40 @@ def _counts_table(title: str, counts: dict[str, int], total: int, describe_rows:
     return table
 
 
-def print_summary(summary: dict[str, Any]) -> None:
+def print_summary(summary: CheckSummary) -> None:
     """The text report: totals, classes, carriers, reject reasons with masked examples."""
-    total = summary["rows_in"]
-    source = summary["input"]
+    total = summary.rows_in
+    source = summary.input
     stdout.print(
-        f"{source['file']}: {total:,} rows in, {summary['ok']:,} ok, "
-        f"{summary['rejected']:,} rejected (phone column {source['phone_column']!r}"
-        + (f", carrier column {source['carrier_column']!r}" if source["carrier_column"] else "")
-        + (f", {source['encoding']}" if source["encoding"] else "")
+        f"{source.file}: {total:,} rows in, {summary.ok:,} ok, "
+        f"{summary.rejected:,} rejected (phone column {source.phone_column!r}"
+        + (f", carrier column {source.carrier_column!r}" if source.carrier_column else "")
+        + (f", {source.encoding}" if source.encoding else "")
         + ")",
         markup=False,
     )
-    stdout.print(_counts_table("by class", summary["by_class"], total, False))
-    stdout.print(_counts_table("ok rows by carrier", summary["by_carrier"], summary["ok"], False))
+    stdout.print(_counts_table("by class", summary.by_class, total, False))
+    stdout.print(_counts_table("ok rows by carrier", summary.by_carrier, summary.ok, False))
     stdout.print(
-        _counts_table(
-            "ok rows by carrier source", summary["by_carrier_source"], summary["ok"], False
-        )
+        _counts_table("ok rows by carrier source", summary.by_carrier_source, summary.ok, False)
     )
-    if summary["rejects_by_reason"]:
+    if summary.rejects_by_reason:
         table = Table(title="rejected rows by reason", title_justify="left")
         for column in ("reason", "rows", "examples (masked)", "meaning"):
             table.add_column(column, justify="right" if column == "rows" else "left")
-        for reason, n in summary["rejects_by_reason"].items():
-            examples = ", ".join(e for e in summary["examples"].get(reason, []) if e)
-            table.add_row(reason, f"{n:,}", examples, describe(reason))
+        for reason, n in summary.rejects_by_reason.items():
+            examples = ", ".join(e for e in summary.examples.get(reason, []) if e)
+            table.add_row(reason, f"{n:,}", examples, summary.reason_descriptions[reason])
         stdout.print(table)
-    repaired = ", ".join(f"{k} {v:,}" for k, v in summary["repaired"].items()) or "none"
-    stdout.print(f"duplicates: {summary['duplicates']:,}; repaired: {repaired}", markup=False)
-    if summary["duplicates"] and not summary["dedupe"]:
+    repaired = ", ".join(f"{k} {v:,}" for k, v in summary.repaired.items()) or "none"
+    stdout.print(f"duplicates: {summary.duplicates:,}; repaired: {repaired}", markup=False)
+    if summary.duplicates and not summary.dedupe:
         stdout.print(
             "duplicates are kept and would be sent and charged; back-to-back K-Premium sends to "
             "one number can fail (use --dedupe to reject repeats)",
             markup=False,
         )
-    for name, path in summary.get("outputs", {}).items():
+    for name, path in summary.outputs.items():
         stdout.print(f"wrote {name}: {path}", markup=False)
 
 
@@ -155,26 +146,25 @@ def check_cmd(
         meter.step("counting", counted=False)
         queries = checked.summary_queries()
         sinks = (
-            []
-            if out is None
-            else output_sinks(checked.frame, out, stack, full_numbers=full_numbers)
+            [] if out is None else check_sinks(checked.frame, out, stack, full_numbers=full_numbers)
         )
         with reading_list(file):
             results = collect_streaming([*queries, *sinks])
-    summary: dict[str, Any] = {
-        "input": {
-            "file": source.label,
-            "encoding": source.encoding,
-            "phone_column": source.phone_column,
-            "carrier_column": source.carrier_column,
-        },
-        "as_of": day,
-        "dedupe": dedupe,
-        "assumptions": modelled_settings(rs, settings),
-        **checked.summary(results[: len(queries)]),
-    }
-    if out is not None:
-        summary["outputs"] = {name: str(out / file) for name, file in OUTPUT_FILES.items()}
+    summary = CheckSummary.of(
+        checked.summary(results[: len(queries)]),
+        input=CheckInput(
+            file=source.label,
+            encoding=source.encoding,
+            phone_column=source.phone_column,
+            carrier_column=source.carrier_column,
+        ),
+        as_of=day,
+        dedupe=dedupe,
+        assumptions=modelled_settings(rs, settings),
+        outputs=None
+        if out is None
+        else {name: str(out / file) for name, file in OUTPUT_FILES.items()},
+    )
     if as_json:
         print_json(summary)
     else:

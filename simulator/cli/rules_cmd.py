@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,12 @@ from rich.table import Table
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
-from simulator.rules.api_request import api_request
+from simulator.result.document import versioned
+from simulator.result.explain import explain as explain_number
+from simulator.result.shared import FIXED, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
-from simulator.rules.reference import Decision, evaluate
-from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
+from simulator.rules.ruleset import load_ruleset, rules_dir
 
 app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
 
@@ -24,16 +24,6 @@ RulesOpt = typer.Option(None, "--rules", help="Rules directory (default: the shi
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 AssumeOpt = typer.Option(None, "--assume", help="NAME=VALUE: switch a named assumption.")
 AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan).")
-
-
-def describe_sender(kind: str, value: str | None, known: bool = True) -> str:
-    if kind == "registered":
-        return "your registered sender ID, shown as registered"
-    if kind == "fixed":
-        return (
-            f"fixed code {value}" if known and value else "a fixed code whose value is not public"
-        )
-    return "your `sender` value, display not guaranteed"
 
 
 @app.command("lint")
@@ -44,12 +34,7 @@ def lint_cmd(
     """Check the rule files: schema, references, dates, gaps, invariants, assumptions."""
     findings = lint(directory)
     if as_json:
-        print_json(
-            {
-                "clean": not findings,
-                "findings": [f.__dict__ for f in findings],
-            }
-        )
+        print_json(versioned({"clean": not findings, "findings": [f.__dict__ for f in findings]}))
     else:
         for f in findings:
             stdout.print(f.render(), markup=False, soft_wrap=True)
@@ -81,11 +66,13 @@ def show_cmd(
         raise NotApplicableError(f"no plan existed on {day.isoformat()}")
     if as_json:
         print_json(
-            {
-                "as_of": day,
-                "assumptions": modelled_settings(rs, settings),
-                "rules": table.drop("as_of").to_dicts(),
-            }
+            versioned(
+                {
+                    "as_of": day,
+                    "assumptions": modelled_settings(rs, settings),
+                    "rules": table.drop("as_of").to_dicts(),
+                }
+            )
         )
         return
     out = Table(title=f"Rules in force on {day.isoformat()}")
@@ -146,7 +133,7 @@ def history_cmd(
         for r in versions
     ]
     if as_json:
-        print_json({"versions": records})
+        print_json(versioned({"versions": records}))
         return
     for rec in records:
         o = rec["sender_display"]
@@ -159,55 +146,6 @@ def history_cmd(
         )
         for src in rec["sources"]:
             stdout.print(f"      {src['id']}: {src['citation']}", markup=False)
-
-
-def explain_payload(
-    rs: RuleSet,
-    number: str,
-    *,
-    plan: str,
-    day: dt.date,
-    carrier: str | None,
-    settings: dict[str, str],
-    kp_sender: str | None,
-    sender: str | None,
-) -> tuple[dict[str, Any], Decision]:
-    """Everything `explain` says about one number under one plan on one day."""
-    from simulator.numbers.recipients import normalise_one
-
-    rs.plan_ids([plan])
-    rs.carrier_ids([carrier] if carrier is not None else [])
-    checked = normalise_one(number, as_of=day, ruleset=rs, settings=settings, carrier=carrier)
-    if checked["number_class"] != "mobile":
-        raise NotApplicableError(
-            f"{number!r} is not a Japanese SMS-capable mobile number "
-            f"({checked['number_class']}: {checked['reject_reason']})",
-            hint="K-Premium applies to 060/070/080/090 numbers only",
-        )
-    if checked["carrier"] is None:
-        raise NotApplicableError(
-            f"no carrier known for {number!r} ({checked['reject_reason']})",
-            hint="pass --carrier",
-        )
-    decision = evaluate(rs, plan, checked["carrier"], day, settings)
-    payload: dict[str, Any] = {
-        "input": number,
-        "e164": checked["e164"],
-        "allocated_carrier": checked["allocated_carrier"],
-        "carrier": checked["carrier"],
-        "carrier_source": "user" if carrier is not None else checked["carrier_source"],
-        **decision.as_dict(),
-        "assumptions": modelled_settings(rs, settings),
-        "api_request": api_request(rs, plan, day, settings),
-    }
-    sender_display = payload["sender_display"]
-    if sender_display["kind"] == "registered" and kp_sender:
-        sender_display["shown"] = kp_sender
-    elif sender_display["kind"] == "user" and sender:
-        sender_display["shown"] = sender
-    elif sender_display["kind"] == "fixed":
-        sender_display["shown"] = sender_display["value"]
-    return payload, decision
 
 
 def explain(
@@ -227,7 +165,7 @@ def explain(
     rs = load_ruleset(rules)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
-    payload, decision = explain_payload(
+    explanation, decision = explain_number(
         rs,
         number,
         plan=plan,
@@ -238,19 +176,19 @@ def explain(
         sender=sender,
     )
     if as_json:
-        print_json(payload)
+        print_json(explanation)
         return
-    sd = payload["sender_display"]
+    sd = explanation.sender_display
     carrier_note = {
         "user": "as given with --carrier",
         "lookup": "from the lookup",
         "allocation": "from the number's original allocation; if it was ported, pass --carrier",
-    }[payload["carrier_source"]]
-    req = payload["api_request"]
-    flag = ", ".join(f"{k}={v}" for k, v in req["flag"].items())
+    }[explanation.carrier_source]
+    req = explanation.api_request
+    flag = ", ".join(f"{k}={v}" for k, v in req.flag.items())
     lines = [
-        f"{number} → {payload['e164']}",
-        f"carrier: {payload['carrier']} ({carrier_note})",
+        f"{number} → {explanation.e164}",
+        f"carrier: {explanation.carrier} ({carrier_note})",
         f"plan {plan} on {day.isoformat()}:",
         f"  route   {decision.outcome.route}"
         + (
@@ -258,8 +196,8 @@ def explain(
             if decision.outcome.route == "direct"
             else " (not K-Premium)"
         ),
-        f"  sender  {describe_sender(sd['kind'], sd['value'], sd['value_known'])}"
-        + (f": {sd['shown']}" if sd.get("shown") and sd["kind"] != "fixed" else ""),
+        f"  sender  {describe_sender(sd.kind, sd.value, sd.value_known)}"
+        + (f": {sd.shown}" if sd.shown and sd.kind != FIXED else ""),
         f"  charge  {decision.outcome.charge} price",
         f"why: rule {decision.rule.id}, in force since {decision.rule.effective_from.isoformat()}"
         + (f" — {decision.rule.note}" if decision.rule.note else ""),
@@ -275,7 +213,7 @@ def explain(
         lines.append("assumptions: none affect this rule")
     if flag:
         lines.append(
-            f"API request: {flag}, {req['kp_sender_param']}=<registered ID>, sender=<your sender>"
+            f"API request: {flag}, {req.kp_sender_param}=<registered ID>, sender=<your sender>"
         )
     else:
         lines.append("API request: sender=<your sender> (no K-Premium flag)")

@@ -29,6 +29,7 @@ from simulator.numbers.classify import (
     fast_steps,
     fast_values,
 )
+from simulator.numbers.counts import ListCounts
 from simulator.numbers.normalise import (
     Grammar,
     Steps,
@@ -345,27 +346,27 @@ def _examples_by_reason(frames: Sequence[pl.DataFrame]) -> dict[str, list[str]]:
     return by_reason
 
 
-def summary_from(counts: pl.DataFrame, examples: Mapping[str, list[str]]) -> dict[str, Any]:
-    """The summary of a checked list from `counts_query` and masked examples per reason."""
+def summary_from(counts: pl.DataFrame, examples: Mapping[str, list[str]]) -> ListCounts:
+    """The counts of a checked list from `counts_query` and masked examples per reason."""
     rows_in = int(counts["n"].sum())
     ok = counts.filter(pl.col("status") == R.OK)
     rejects = _counts(counts, "reject_reason")
-    return {
-        "rows_in": rows_in,
-        "ok": int(ok["n"].sum()),
-        "rejected": rows_in - int(ok["n"].sum()),
-        "rejects_by_reason": rejects,
-        "by_class": _counts(counts, "number_class"),
-        "by_carrier": _counts(ok, "carrier"),
-        "by_carrier_source": _counts(ok, "carrier_source"),
-        "duplicates": int(counts["duplicates"].sum()),
-        "repaired": _counts(counts, "repair"),
-        "examples": {reason: list(examples.get(reason, [])) for reason in rejects},
-        "reason_descriptions": {reason: R.describe(reason) for reason in rejects},
-    }
+    return ListCounts(
+        rows_in=rows_in,
+        ok=int(ok["n"].sum()),
+        rejected=rows_in - int(ok["n"].sum()),
+        rejects_by_reason=rejects,
+        by_class=_counts(counts, "number_class"),
+        by_carrier=_counts(ok, "carrier"),
+        by_carrier_source=_counts(ok, "carrier_source"),
+        duplicates=int(counts["duplicates"].sum()),
+        repaired=_counts(counts, "repair"),
+        examples={reason: list(examples.get(reason, [])) for reason in rejects},
+        reason_descriptions={reason: R.describe(reason) for reason in rejects},
+    )
 
 
-def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> dict[str, Any]:
+def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> ListCounts:
     """Counts that reconcile (rows_in = ok + rejected) and masked examples of each reject reason."""
     if isinstance(checked, CheckedList):
         return checked.summarise()
@@ -458,13 +459,13 @@ class CheckedList:
         )
         return [counts_query(self.coded), duplicates]
 
-    def summary(self, results: Sequence[pl.DataFrame]) -> dict[str, Any]:
+    def summary(self, results: Sequence[pl.DataFrame]) -> ListCounts:
         """The summary (as `summarise`) from the collected `summary_queries()`."""
         counts, duplicates = results
         examples = {**self.examples, **_examples_by_reason([duplicates])}
         return summary_from(counts, examples)
 
-    def summarise(self) -> dict[str, Any]:
+    def summarise(self) -> ListCounts:
         return self.summary(self.collect(self.summary_queries()))
 
 

@@ -8,7 +8,7 @@ from simulator.pricing.resolve import (
     parse_amount_sen,
     resolve_prices,
 )
-from simulator.pricing.tax import tax_incl_sen, tax_incl_sen_expr, tax_warnings
+from simulator.pricing.tax import tax_incl_sen
 
 __all__ = [
     "UNIT_PRICE_SCHEMA",
@@ -20,6 +20,4 @@ __all__ = [
     "parse_amount_sen",
     "resolve_prices",
     "tax_incl_sen",
-    "tax_incl_sen_expr",
-    "tax_warnings",
 ]

@@ -72,31 +72,6 @@ class ResolvedPrices:
         """How sure price `name` is: exact, upper_bound, assumed_unchanged, unknown or user."""
         return self.prices[name].basis
 
-    def describe(self) -> dict[str, object]:
-        """A JSON-ready account of every price and the tax rate, with sources and notes."""
-        return {
-            "on": self.on.isoformat(),
-            "currency": "JPY",
-            "tax_included": False,
-            "tax": {
-                "rate_percent": self.tax_rate_percent,
-                "basis": self.tax_basis,
-                "sources": list(self.tax_sources),
-                "note": self.tax_note,
-            },
-            "items": {
-                p.name: {
-                    "amount_jpy": p.amount_jpy,
-                    "charged_per": p.charged_per,
-                    "basis": p.basis,
-                    "effective_from": p.effective_from.isoformat() if p.effective_from else None,
-                    "sources": list(p.sources),
-                    "note": p.note,
-                }
-                for p in self.prices.values()
-            },
-        }
-
     def unit_price_frame(self) -> pl.DataFrame:
         """Per-part prices by charge class (charge_class Utf8, unit_sen Int64 nullable, price_basis Utf8)."""
         rows = [

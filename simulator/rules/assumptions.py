@@ -37,6 +37,17 @@ def modelled_settings(ruleset: RuleSet, settings: Mapping[str, str]) -> Settings
     return {k: v for k, v in settings.items() if ruleset.assumptions[k].modelled}
 
 
+def not_modelled_warnings(ruleset: RuleSet, settings: Mapping[str, str]) -> list[str]:
+    """One warning per assumption set away from its default that kpsim cannot compute: the
+    choice is accepted and recorded, but the figures are those of the default."""
+    return [
+        f"assumption {name}={value} is accepted but not modelled: "
+        + " ".join((assumption.note or "the figures follow its default").split())
+        for name, value in settings.items()
+        if not (assumption := ruleset.assumptions[name]).modelled and value != assumption.default
+    ]
+
+
 def referenced_assumptions(ruleset: RuleSet) -> list[str]:
     """Assumptions that routing rules or API parameters branch on, in file order."""
     seen: dict[str, None] = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from cli_runner import run_process
+from cli_runner import Kpsim, run_process
 
 CSV = """電話番号,name,carrier
 090-1234-0001,Sato,docomo
@@ -176,3 +176,80 @@ def test_message_file_that_is_not_utf8_is_refused(recipients_csv: Path, tmp_path
     done = kpsim("forecast", recipients_csv, "--message-file", bad)
     assert done.returncode == 3
     assert "not UTF-8" in done.stderr
+
+
+SENDERS = ("--sender", "SHOP", "--kp-sender", "KPSHOP")
+
+
+def test_sender_options_fill_the_sender_each_carriers_recipients_see(
+    kpsim: Kpsim, recipients_csv: Path
+) -> None:
+    args = ("forecast", str(recipients_csv), "--message", "Hello", "--as-of", "2024-01-01")
+    code, out = kpsim.json(*args, "--carrier-column", "carrier", *SENDERS)
+    assert code == 0
+    assert (out["sender"], out["kp_sender"]) == ("SHOP", "KPSHOP")
+    standard = out["plans"]["standard"]["by_carrier"]["docomo"]["sender_display"]
+    assert standard == {"kind": "user", "value": None, "guaranteed": False, "shown": "SHOP"}
+    full = out["plans"]["full"]["by_carrier"]
+    assert full["docomo"]["sender_display"]["shown"] == "KPSHOP"
+    assert full["softbank"]["sender_display"]["shown"] == "21053"  # the fixed code, given or not
+    code, text, _ = kpsim(*args, "--carrier-column", "carrier", *SENDERS)
+    assert "registered ID KPSHOP" in text and "your sender* SHOP" in text
+
+
+def test_without_sender_options_only_the_fixed_code_is_shown(
+    kpsim: Kpsim, recipients_csv: Path
+) -> None:
+    code, out = kpsim.json(
+        "forecast", str(recipients_csv), "--message", "Hello", "--as-of", "2024-01-01"
+    )
+    assert code == 0
+    shown = {c: v["sender_display"]["shown"] for c, v in out["plans"]["full"]["by_carrier"].items()}
+    assert shown == {"au": None, "docomo": None, "rakuten": None, "softbank": "21053"}
+
+
+def test_per_recipient_outputs_carry_the_sender_shown(
+    kpsim: Kpsim, recipients_csv: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    code, _, err = kpsim(
+        "forecast", str(recipients_csv), "--message", "Hello", "--as-of", "2024-01-01",
+        "--carrier-column", "carrier", *SENDERS, "--out", str(out_dir),
+    )  # fmt: skip
+    assert code == 0, err
+    rows = pl.read_parquet(out_dir / "recipients.parquet")
+    shown = dict(
+        rows.filter(pl.col("plan") == "full").select("carrier", "sender_shown").iter_rows()
+    )
+    assert shown == {"docomo": "KPSHOP", "au": "KPSHOP", "softbank": "21053", "rakuten": "KPSHOP"}
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["plans"]["full"]["by_carrier"]["docomo"]["sender_display"]["shown"] == "KPSHOP"
+
+
+def test_report_html_lists_every_price_used_and_the_tax_rate(
+    kpsim: Kpsim, recipients_csv: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    code, _, err = kpsim(
+        "forecast", str(recipients_csv), "--message", "Hello", "--as-of", "2026-12-01",
+        "--out", str(out_dir),
+    )  # fmt: skip
+    assert code == 0, err
+    page = (out_dir / "report.html").read_text(encoding="utf-8")
+    prices = page.split("<h2>Prices used</h2>")[1]
+    assert "None" not in prices
+    assert "<li>standard: ¥10 per message_part (exact, since 2015-08-27)</li>" in prices
+    assert "<li>k_premium: ¥11 per message_part (upper_bound" in prices
+    assert "<li>registration_fee: ¥50,000 per sender_id_per_30_days (assumed_unchanged" in prices
+    assert "consumption tax: 10%" in prices
+
+
+def test_a_tax_setting_kpsim_cannot_honour_is_a_warning_of_the_forecast(
+    kpsim: Kpsim, recipients_csv: Path
+) -> None:
+    code, out = kpsim.json(
+        "forecast", str(recipients_csv), "--message", "Hello", "--as-of", "2024-01-01",
+        "--assume", "tax_rate_date=purchase_date",
+    )  # fmt: skip
+    assert code == 0
+    assert any("purchase dates" in w for w in out["warnings"])

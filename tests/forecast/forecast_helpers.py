@@ -6,7 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from simulator.analysis.run import Forecast, ForecastOptions, forecast
+from simulator.analysis.run import ForecastOptions, forecast
+from simulator.result import ForecastResult
 
 MOBILE_BY_CARRIER = {
     "docomo": "090-1234-{:04d}",
@@ -34,9 +35,9 @@ def run(
     prices: dict[str, str] | None = None,
     plans: list[str] | None = None,
     sender_ids: int = 0,
-) -> Forecast:
+) -> ForecastResult:
     day = on if isinstance(on, dt.date) else dt.date.fromisoformat(on)
-    return forecast(
+    run = forecast(
         frame,
         ForecastOptions(
             message=message,
@@ -48,7 +49,8 @@ def run(
             sender_ids=sender_ids,
         ),
     )
+    return ForecastResult.of(run)
 
 
-def cost(result: Forecast, plan: str) -> object:
-    return result.summary["plans"][plan]["cost_jpy_excl_tax"]
+def cost(result: ForecastResult, plan: str) -> object:
+    return result.summary.plans[plan].cost_jpy_excl_tax

@@ -25,7 +25,7 @@ def test_a_forecast_and_a_sweep_agree_on_which_plans_send_a_message_and_why(
     summary = run(recipients(["docomo", "au"]), on=day, message=message).summary
     rates = plan_rates(RuleContext.load(day), scenario(day, message))
     assert {p: (r.sendable, r.reason) for p, r in rates.items()} == {
-        p: (entry["sendable"], entry["reason"]) for p, entry in summary["plans"].items()
+        p: (entry.sendable, entry.reason) for p, entry in summary.plans.items()
     }
 
 
@@ -38,10 +38,9 @@ def test_one_message_to_a_looked_up_carrier_costs_what_forecast_charges_one_reci
     for carrier in ctx.ruleset.carriers:
         summary = run(recipients([carrier]), on=day).summary
         for plan, rate in rates.items():
-            entry = summary["plans"][plan]
-            expected = entry["cost_jpy_excl_tax"]
+            expected = summary.plans[plan].cost_jpy_excl_tax
             got = rate.expected_per_message(Mix.of({carrier: 1}))
-            assert (None if got is None else float(got / 100)) == expected
+            assert (None if got is None else got / 100) == expected
 
 
 def test_the_porting_expectation_is_exact_and_equals_the_cost_without_porting() -> None:

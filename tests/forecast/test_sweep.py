@@ -30,6 +30,7 @@ from simulator.errors import UsageError
 from simulator.numbers.tables import allocation_table
 from simulator.pricing.book import load_default_price_book
 from simulator.pricing.resolve import resolve_prices
+from simulator.result import ForecastResult
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import load_ruleset
 
@@ -124,14 +125,14 @@ def test_sweep_point_equals_forecast_of_a_looked_up_list_with_that_mix(
     result = run(looked_up(counts), on=on, message=message, assume=assume, sender_ids=1)
     frame = sweep(MIX, Volume([volume]), as_of=on, message=message, assume=assume)
     for row in frame.to_dicts():
-        plan = result.summary["plans"][row["plan"]]
-        assert row["sendable"] == plan["sendable"]
-        cost = plan["cost_jpy_excl_tax"]
+        plan = result.summary.plans[row["plan"]]
+        assert row["sendable"] == plan.sendable
+        cost = plan.cost_jpy_excl_tax
         assert row["cost_sen"] == (None if cost is None else int(cost * 100))
         assert row["fixed_fees_jpy"] == (
-            None if plan["fixed_fees_jpy"] is None else float(plan["fixed_fees_jpy"])
+            None if plan.fixed_fees_jpy is None else float(plan.fixed_fees_jpy)
         )
-        total = plan["total_jpy_excl_tax"]
+        total = plan.total_jpy_excl_tax
         assert row["total_jpy_excl_tax"] == (None if total is None else float(total))
 
 
@@ -141,10 +142,10 @@ def test_sweep_point_equals_forecast_of_an_allocated_list_including_expected_cos
     result = run(allocated_numbers(as_counts(mix, volume)), on=DAY, message="Hello")
     frame = sweep(mix, Volume([volume]), as_of=DAY, message="Hello")
     for row in frame.to_dicts():
-        plan = result.summary["plans"][row["plan"]]
-        assert row["cost_sen"] == int(plan["cost_jpy_excl_tax"] * 100)
+        plan = result.summary.plans[row["plan"]]
+        assert row["cost_sen"] == int(plan.cost_jpy_excl_tax * 100)
         assert row["expected_cost_jpy_excl_tax"] == pytest.approx(
-            plan["expected_cost_jpy_excl_tax"], abs=0.01
+            plan.expected_cost_jpy_excl_tax, abs=0.01
         )
 
 
@@ -153,9 +154,7 @@ def test_mix_from_forecast_reprices_the_forecast_exactly() -> None:
     result = run(sample, on=DAY, message="Hello", sender_ids=1)
     frame = sweep(result, Volume([17]), as_of=DAY, message="Hello")
     for row in frame.to_dicts():
-        assert row["cost_sen"] == int(
-            result.summary["plans"][row["plan"]]["cost_jpy_excl_tax"] * 100
-        )
+        assert row["cost_sen"] == int(result.summary.plans[row["plan"]].cost_jpy_excl_tax * 100)
 
 
 def test_carrier_share_axis_scales_the_other_carriers_alike() -> None:
@@ -256,10 +255,12 @@ def test_without_porting_allocated_carriers_cost_what_looked_up_ones_do() -> Non
         message="Hello",
         assume={"porting_matrix": "no_porting"},
     )
-    result = forecast(
-        allocated_numbers(counts),
-        ForecastOptions(message="Hello", as_of=DAY, assume={"porting_matrix": "no_porting"}),
+    result = ForecastResult.of(
+        forecast(
+            allocated_numbers(counts),
+            ForecastOptions(message="Hello", as_of=DAY, assume={"porting_matrix": "no_porting"}),
+        )
     )
     for row in frame.to_dicts():
-        plan = result.summary["plans"][row["plan"]]
-        assert row["expected_cost_jpy_excl_tax"] == float(plan["expected_cost_jpy_excl_tax"])
+        plan = result.summary.plans[row["plan"]]
+        assert row["expected_cost_jpy_excl_tax"] == float(plan.expected_cost_jpy_excl_tax)

@@ -38,10 +38,10 @@ def every_row_is_accounted_for_once_in_input_order(out: pl.DataFrame, cells: lis
     assert out["row"].to_list() == list(range(1, len(cells) + 1))
     assert out["raw"].to_list() == cells
     summary = summarise(out)
-    assert summary["rows_in"] == len(cells) == summary["ok"] + summary["rejected"]
-    assert sum(summary["rejects_by_reason"].values()) == summary["rejected"]
-    assert sum(summary["by_class"].values()) == summary["rows_in"]
-    assert sum(summary["by_carrier"].values()) == summary["ok"]
+    assert summary.rows_in == len(cells) == summary.ok + summary.rejected
+    assert sum(summary.rejects_by_reason.values()) == summary.rejected
+    assert sum(summary.by_class.values()) == summary.rows_in
+    assert sum(summary.by_carrier.values()) == summary.ok
     ok = out.filter(pl.col("status") == "ok")
     assert ok["reject_reason"].null_count() == ok.height
     assert set(ok["number_class"].to_list()) <= {"mobile"}

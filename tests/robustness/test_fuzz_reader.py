@@ -52,9 +52,9 @@ def assert_accounted_or_clean(result: pl.DataFrame | KpsimError, path: Path) -> 
         assert "\n" not in result.render() and path.name in result.render()
         return {}
     summary = summarise(result)
-    assert summary["rows_in"] == result.height == summary["ok"] + summary["rejected"]
+    assert summary.rows_in == result.height == summary.ok + summary.rejected
     assert result["row"].to_list() == list(range(1, result.height + 1))
-    assert sum(summary["rejects_by_reason"].values()) == summary["rejected"]
+    assert sum(summary.rejects_by_reason.values()) == summary.rejected
     return summary
 
 
@@ -105,7 +105,7 @@ def test_one_cell_per_line_gives_one_row_per_line_with_the_cell_unchanged(
     result = checked_or_error(path)
     assert not isinstance(result, KpsimError), result
     summary = assert_accounted_or_clean(result, path)
-    assert summary["rows_in"] == len(cells)
+    assert summary.rows_in == len(cells)
     assert [raw or "" for raw in result["raw"].to_list()] == cells
 
 
@@ -139,4 +139,4 @@ def test_csv_like_text_with_quotes_and_line_breaks_is_read_or_refused_cleanly(
     quoted_cleanly = quote == "always" and not any("\x00" in c for row in rows for c in row)
     if quoted_cleanly:
         assert not isinstance(result, KpsimError), result
-        assert summary["rows_in"] == len(rows)
+        assert summary.rows_in == len(rows)

@@ -25,6 +25,8 @@ from simulator.analysis.run import ForecastOptions, forecast
 from simulator.engine import stream
 from simulator.engine.stream import check_list
 from simulator.numbers.recipients import check_recipients, summarise
+from simulator.result import ForecastResult
+from simulator.result.forecast import ForecastInput
 
 generate = load_generator().generate
 
@@ -75,7 +77,7 @@ def test_duplicates_are_found_across_batches_and_hash_buckets() -> None:
         streamed = check_list(frame, as_of=AS_OF, dedupe=True, batch_rows=2)
     rows = streamed.frame.collect()
     assert rows["dup_of"].to_list() == [None, None, 1, *[1, 2, 1] * 4]
-    assert streamed.summarise()["rejects_by_reason"] == {"duplicate": 13}
+    assert streamed.summarise().rejects_by_reason == {"duplicate": 13}
 
 
 @pytest.mark.parametrize(
@@ -87,14 +89,15 @@ def test_a_forecast_read_in_spilled_batches_equals_one_read_in_one_piece(
     path = tmp_path / "list.csv"
     generate(3_000, seed=11, dup_share=0.05, lookup_column=True).write_csv(path)
     options = ForecastOptions(message=message, as_of=AS_OF, dedupe=True, carrier_column="carrier")
-    whole = forecast(pl.read_csv(path, infer_schema=False), options)
+    whole = ForecastResult.of(forecast(pl.read_csv(path, infer_schema=False), options))
     with (
         mock.patch.object(stream, "SPILL_BYTES", 0),
         mock.patch.object(stream, "BATCH_ROWS", 700),
     ):
-        batched = forecast(path, options)
-    assert batched.summary["rows_in"] == 3_000
-    assert {**batched.summary, "input": {}} == {**whole.summary, "input": {}}
+        batched = ForecastResult.of(forecast(path, options))
+    assert batched.summary.rows_in == 3_000
+    no_input = {"input": ForecastInput()}
+    assert batched.summary.model_copy(update=no_input) == whole.summary.model_copy(update=no_input)
     by_plan = ["plan", "row"]
     assert_frame_equal(batched.rows.collect().sort(by_plan), whole.rows.collect().sort(by_plan))
     assert_frame_equal(batched.checked, whole.checked)
@@ -105,11 +108,12 @@ CHILD = textwrap.dedent(
     import json, resource, sys
     from simulator.analysis.run import ForecastOptions, forecast
     from simulator.engine import stream
+    from simulator.result import ForecastResult
     stream.BATCH_ROWS = 50_000
     stream.SPILL_BYTES = 1 << 20
     options = ForecastOptions(message="テスト配信です", as_of=__import__("datetime").date(2025, 6, 1))
-    summary = forecast(sys.argv[1], options).summary
-    print(json.dumps({"rows": summary["rows_in"],
+    summary = ForecastResult.of(forecast(sys.argv[1], options)).summary
+    print(json.dumps({"rows": summary.rows_in,
                       "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
     """
 )

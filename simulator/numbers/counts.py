@@ -1,0 +1,25 @@
+"""The counts of a checked list: every row accounted for (rows_in = ok + rejected)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ListCounts(BaseModel):
+    """Rows in, sendable and rejected, by class, carrier, carrier source, reason and repair,
+    with masked examples and a description of each reject reason. Every mapping is ordered by
+    count (most first), then by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows_in: int
+    ok: int
+    rejected: int
+    rejects_by_reason: dict[str, int]
+    by_class: dict[str, int]
+    by_carrier: dict[str, int]
+    by_carrier_source: dict[str, int]
+    duplicates: int
+    repaired: dict[str, int]
+    examples: dict[str, list[str]]
+    reason_descriptions: dict[str, str]

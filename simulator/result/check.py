@@ -1,0 +1,61 @@
+"""`CheckSummary`: what `kpsim recipients check --json` prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from simulator.numbers.counts import ListCounts
+from simulator.result.document import Document, Model
+
+
+class CheckInput(Model):
+    """The list read: its name, encoding and the columns used."""
+
+    file: str
+    encoding: str | None
+    phone_column: str
+    carrier_column: str | None
+
+
+class CheckSummary(Document):
+    """Every row of a list accounted for (rows_in = ok + rejected), on a date."""
+
+    input: CheckInput
+    as_of: dt.date
+    dedupe: bool
+    assumptions: dict[str, str]
+    rows_in: int
+    ok: int
+    rejected: int
+    rejects_by_reason: dict[str, int]
+    by_class: dict[str, int]
+    by_carrier: dict[str, int]
+    by_carrier_source: dict[str, int]
+    duplicates: int
+    repaired: dict[str, int]
+    examples: dict[str, list[str]]
+    reason_descriptions: dict[str, str]
+    outputs: dict[str, str] = Field(default_factory=dict)
+    """The files written with --out, by name."""
+
+    @classmethod
+    def of(
+        cls,
+        counts: ListCounts,
+        *,
+        input: CheckInput,
+        as_of: dt.date,
+        dedupe: bool,
+        assumptions: dict[str, str],
+        outputs: dict[str, str] | None = None,
+    ) -> CheckSummary:
+        return cls(
+            input=input,
+            as_of=as_of,
+            dedupe=dedupe,
+            assumptions=assumptions,
+            outputs=outputs or {},
+            **counts.model_dump(),
+        )

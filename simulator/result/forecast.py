@@ -1,0 +1,128 @@
+"""`Forecast`: the comparison of plans `kpsim forecast --json` prints and summary.json holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from simulator.result.document import Document, Model, Yen
+from simulator.result.shared import ApiRequest, SenderDisplay
+
+
+class CarrierResult(Model):
+    """One plan on one serving carrier: the rule in force and what its recipients cost."""
+
+    recipients: int
+    parts: int
+    route: str
+    sender_display: SenderDisplay
+    charge_class: str
+    cost_jpy_excl_tax: Yen
+    rule_id: str
+
+
+class RuleUsed(Model):
+    """A rule version a plan's figures come from, with the citations of its sources."""
+
+    id: str
+    effective_from: dt.date
+    sources: list[str]
+
+
+class PlanResult(Model):
+    """One plan: sendable or why not, recipients, parts, charges, fees, totals and the 95%
+    range number portability brings. Amounts are exact JPY (None when a price is unknown)."""
+
+    sendable: bool
+    reason: str | None
+    recipients: int = 0
+    parts: int = 0
+    cost_jpy_excl_tax: Yen | None = None
+    cost_jpy_incl_tax: Yen | None = None
+    cost_per_recipient_jpy_excl_tax: Yen | None = None
+    fixed_fees_jpy: Yen | None = None
+    fixed_fees: list[str] = Field(default_factory=list)
+    charge_classes: list[str] = Field(default_factory=list)
+    price_basis: str | None = None
+    """The least certain basis of the prices used: exact, assumed_unchanged, upper_bound,
+    user or unknown."""
+    total_jpy_excl_tax: Yen | None = None
+    total_jpy_incl_tax: Yen | None = None
+    expected_cost_jpy_excl_tax: float | None = None
+    """The expectation over number portability (a statistic, rounded to sen)."""
+    interval_95_jpy_excl_tax: tuple[Yen, Yen] | None = None
+    carrier_dependent: bool = False
+    not_priced: dict[str, int] = Field(default_factory=dict)
+    """Recipients not priced under this plan, by plan status (too_long, price_unknown, ...)."""
+    by_carrier: dict[str, CarrierResult] = Field(default_factory=dict)
+    rules: list[RuleUsed] = Field(default_factory=list)
+    api_request: ApiRequest | None = None
+
+
+class ForecastInput(Model):
+    file: str | None = None
+
+
+class MessageInfo(Model):
+    template: str | None
+    """The message when it has placeholders (then priced per recipient)."""
+    templated: bool
+
+
+class PriceUsed(Model):
+    """One price on the forecast's date: amount (None when unknown), unit, basis and sources."""
+
+    amount_jpy: Yen | None
+    charged_per: str
+    basis: str
+    effective_from: dt.date | None
+    sources: list[str]
+    note: str | None
+
+
+class TaxUsed(Model):
+    rate_percent: int
+    basis: str
+    sources: list[str]
+    note: str | None
+
+
+class PricesUsed(Model):
+    """Every price and the consumption-tax rate in force on `on`."""
+
+    on: dt.date
+    currency: str
+    tax_included: bool
+    tax: TaxUsed
+    items: dict[str, PriceUsed]
+
+
+class Forecast(Document):
+    """A recipient list priced under each plan on one date."""
+
+    as_of: dt.date
+    input: ForecastInput
+    message: MessageInfo
+    rows_in: int
+    rows_ok: int
+    rows_rejected: int
+    rejects_by_reason: dict[str, int]
+    reject_examples: dict[str, list[str]]
+    duplicates: int
+    by_carrier_source: dict[str, int]
+    carriers: list[str]
+    assumptions: dict[str, str]
+    assumptions_changed: dict[str, str]
+    prices: PricesUsed
+    sender_ids: int
+    period_days: int
+    sender: str | None = None
+    """Your `sender` value (--sender), shown where a plan falls back to it."""
+    kp_sender: str | None = None
+    """Your registered sender ID (--kp-sender)."""
+    warnings: list[str]
+    plans: dict[str, PlanResult]
+
+    def sendable_plans(self) -> list[str]:
+        return [name for name, plan in self.plans.items() if plan.sendable]

@@ -1,0 +1,239 @@
+"""From a `ForecastRun` to the typed `Forecast` summary, and the in-memory `ForecastResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from simulator.analysis.run import ForecastRun
+from simulator.pricing.fees import fixed_fee_sen
+from simulator.pricing.money import sen_to_jpy
+from simulator.pricing.resolve import ResolvedPrices
+from simulator.pricing.tax import tax_incl_sen
+from simulator.result.forecast import (
+    CarrierResult,
+    Forecast,
+    ForecastInput,
+    MessageInfo,
+    PlanResult,
+    PricesUsed,
+    PriceUsed,
+    RuleUsed,
+    TaxUsed,
+)
+from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
+from simulator.rules.api_request import api_request
+from simulator.rules.assumptions import modelled_settings, not_modelled_warnings
+
+BASIS_RANK = ("unknown", "user", "upper_bound", "assumed_unchanged", "exact")
+"""Price bases from least to most certain; a plan's basis is its least certain price."""
+
+
+def _yen(sen: int) -> Decimal:
+    amount = sen_to_jpy(sen)
+    assert amount is not None
+    return amount
+
+
+def prices_used(prices: ResolvedPrices) -> PricesUsed:
+    """Every price and the tax rate of a forecast's date, with sources and notes."""
+    return PricesUsed(
+        on=prices.on,
+        currency="JPY",
+        tax_included=False,
+        tax=TaxUsed(
+            rate_percent=prices.tax_rate_percent,
+            basis=prices.tax_basis,
+            sources=list(prices.tax_sources),
+            note=prices.tax_note,
+        ),
+        items={
+            p.name: PriceUsed(
+                amount_jpy=p.amount_jpy,
+                charged_per=p.charged_per,
+                basis=p.basis,
+                effective_from=p.effective_from,
+                sources=list(p.sources),
+                note=p.note,
+            )
+            for p in prices.prices.values()
+        },
+    )
+
+
+def price_warnings(prices: ResolvedPrices, plans: Mapping[str, PlanResult]) -> list[str]:
+    """One warning per price used that is not an exact published figure, with its note."""
+    used = {c for p in plans.values() for c in p.charge_classes}
+    used |= {f for p in plans.values() for f in p.fixed_fees}
+    out = []
+    for name in sorted(used):
+        item = prices[name]
+        if item.basis != "exact":
+            amount = "no amount" if item.amount_jpy is None else f"{item.amount_jpy} JPY"
+            out.append(f"price {name} is {item.basis} ({amount}): {item.note}")
+    return out
+
+
+def _by_carrier(run: ForecastRun, plan: str, rows: pl.DataFrame) -> dict[str, CarrierResult]:
+    """Per serving carrier, in the rules' order: the outcome in force and what it costs."""
+    opts = run.options
+    out: dict[str, CarrierResult] = {}
+    for r in run.rules_in_force.filter(pl.col("plan") == plan).to_dicts():
+        match = rows.filter(pl.col("carrier") == r["carrier"])
+        out[r["carrier"]] = CarrierResult(
+            recipients=int(match.filter(pl.col("plan_status") == "priced")["recipients"].sum()),
+            parts=int(match["parts"].sum() or 0),
+            route=r["route"],
+            sender_display=SenderDisplay(
+                kind=r["sender_kind"],
+                value=r["sender_value"],
+                guaranteed=r["sender_guaranteed"],
+                shown=sender_shown(
+                    r["sender_kind"],
+                    r["sender_value"],
+                    sender=opts.sender,
+                    kp_sender=opts.kp_sender,
+                ),
+            ),
+            charge_class=r["charge_class"],
+            cost_jpy_excl_tax=_yen(int(match["cost_sen"].sum() or 0)),
+            rule_id=r["rule_id"],
+        )
+    return out
+
+
+def _rules_used(run: ForecastRun, plan: str) -> list[RuleUsed]:
+    rs = run.ruleset
+    resolved = run.rules_in_force.filter(pl.col("plan") == plan)
+    return [
+        RuleUsed(
+            id=r["rule_id"],
+            effective_from=r["effective_from"],
+            sources=[rs.sources[s].citation() for s in r["rule_sources"]],
+        )
+        for r in resolved.unique("rule_id", maintain_order=True).to_dicts()
+    ]
+
+
+def plan_result(run: ForecastRun, plan: str) -> PlanResult:
+    """One plan's figures from the per-carrier aggregates, the prices and the 95% range."""
+    info = run.plan_info[plan]
+    if not info["sendable"]:
+        return PlanResult(sendable=False, reason=info["reason"])
+    opts, prices, settings = run.options, run.prices, run.settings
+    rows = run.per_carrier.filter(pl.col("plan") == plan)
+    priced = rows.filter(pl.col("plan_status") == "priced")
+    not_priced_rows = rows.filter(pl.col("plan_status") != "priced")
+    not_priced = {
+        str(status): int(n)
+        for status, n in not_priced_rows.group_by("plan_status")
+        .agg(pl.col("recipients").sum())
+        .sort("plan_status")
+        .iter_rows()
+    }
+    recipients = int(priced["recipients"].sum())
+    parts = int(priced["parts"].sum() or 0)
+    cost_sen: int | None = (
+        None if not_priced.get("price_unknown") else int(priced["cost_sen"].sum() or 0)
+    )
+    fee_sen, fee_names = fixed_fee_sen(
+        run.ruleset, plan, prices, sender_ids=opts.sender_ids, period_days=opts.period_days
+    )
+    bases = set(rows["price_basis"].drop_nulls().to_list())
+    bases |= {prices.basis(name) for name in fee_names if opts.sender_ids}
+    basis = next((b for b in BASIS_RANK if b in bases), "exact")
+    total_sen = None if cost_sen is None or fee_sen is None else cost_sen + fee_sen
+    u = run.uncertain.filter(pl.col("plan") == plan).to_dicts()
+    unc: dict[str, Any] = u[0] if u else {}
+    expected, low, high = unc.get("expected_sen"), unc.get("low_sen"), unc.get("high_sen")
+    return PlanResult(
+        sendable=True,
+        reason=info["reason"],
+        recipients=recipients,
+        parts=parts,
+        cost_jpy_excl_tax=sen_to_jpy(cost_sen),
+        cost_jpy_incl_tax=None
+        if cost_sen is None
+        else _yen(tax_incl_sen(cost_sen, prices, settings)),
+        cost_per_recipient_jpy_excl_tax=None
+        if cost_sen is None or not recipients
+        else round(_yen(cost_sen) / recipients, 2),
+        fixed_fees_jpy=sen_to_jpy(fee_sen),
+        fixed_fees=fee_names,
+        charge_classes=sorted(set(rows["charge_class"].drop_nulls().to_list())),
+        price_basis=basis,
+        total_jpy_excl_tax=sen_to_jpy(total_sen),
+        total_jpy_incl_tax=None
+        if total_sen is None
+        else _yen(tax_incl_sen(total_sen, prices, settings)),
+        expected_cost_jpy_excl_tax=None if expected is None else round(expected / 100, 2),
+        interval_95_jpy_excl_tax=None
+        if low is None or high is None
+        else (_yen(int(low)), _yen(int(high))),
+        carrier_dependent=bool(unc.get("carrier_dependent", False)),
+        not_priced=not_priced,
+        by_carrier=_by_carrier(run, plan, rows),
+        rules=_rules_used(run, plan),
+        api_request=ApiRequest.of(api_request(run.ruleset, plan, opts.as_of, settings)),
+    )
+
+
+def summarise_forecast(run: ForecastRun) -> Forecast:
+    """The typed summary of a forecast: what `forecast --json` prints and summary.json holds."""
+    rs, opts, check, settings = run.ruleset, run.options, run.check, run.settings
+    plans = {plan: plan_result(run, plan) for plan in run.plans}
+    warnings = list(run.warnings)
+    for plan, result in plans.items():
+        if result.not_priced.get("too_long"):
+            warnings.append(
+                f"{plan}: {result.not_priced['too_long']} recipients' messages are too long"
+            )
+    kp_plans = [p for p, r in plans.items() if r.sendable and rs.plans[p].flag_role]
+    if kp_plans and check.duplicates:
+        warnings.append(
+            f"{check.duplicates} duplicate recipients: under K-Premium ({', '.join(kp_plans)}) "
+            "back-to-back sends to one number can fail (--dedupe drops them)"
+        )
+    warnings.extend(not_modelled_warnings(rs, settings))
+    warnings.extend(price_warnings(run.prices, plans))
+    return Forecast(
+        as_of=opts.as_of,
+        input=ForecastInput(file=opts.input_name),
+        message=MessageInfo(
+            template=opts.message if run.templated else None, templated=run.templated
+        ),
+        rows_in=check.rows_in,
+        rows_ok=check.ok,
+        rows_rejected=check.rejected,
+        rejects_by_reason=check.rejects_by_reason,
+        reject_examples=check.examples,
+        duplicates=check.duplicates,
+        by_carrier_source=check.by_carrier_source,
+        carriers=list(rs.carriers),
+        assumptions=modelled_settings(rs, settings),
+        assumptions_changed={k: v for k, v in settings.items() if v != rs.assumptions[k].default},
+        prices=prices_used(run.prices),
+        sender_ids=opts.sender_ids,
+        period_days=opts.period_days,
+        sender=opts.sender,
+        kp_sender=opts.kp_sender,
+        warnings=warnings,
+        plans=plans,
+    )
+
+
+@dataclass
+class ForecastResult(ForecastRun):
+    """What `simulator.forecast(...)` returns: the run (`rows`, `checked`, `rules_in_force`,
+    ...) and its typed `summary`."""
+
+    summary: Forecast
+
+    @classmethod
+    def of(cls, run: ForecastRun) -> ForecastResult:
+        parts = {f.name: getattr(run, f.name) for f in fields(run)}
+        return cls(**parts, summary=summarise_forecast(run))
