@@ -32,7 +32,6 @@ __all__ = [
     "SegmentationRules",
     "assignment_for",
     "describe_limits",
-    "load_segmentation",
     "load_segmentation_rules",
     "profile_for",
     "profile_id_for",
@@ -157,9 +156,6 @@ def load_segmentation_rules(
             line, message = problems[0]
             raise RulesError(message, file=source.path, line=line, code="unknown_reference")
     return segmentation_rules(source)
-
-
-load_segmentation = load_segmentation_rules
 
 
 def assignment_for(rules: SegmentationRules, plan: str, on: dt.date) -> Assignment:

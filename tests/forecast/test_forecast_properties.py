@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from simulator.message.count import count_parts
-from simulator.message.profiles import load_segmentation, profile_for
+from simulator.message.profiles import load_segmentation_rules, profile_for
 from simulator.pricing.book import load_default_price_book
 from simulator.pricing.resolve import resolve_prices
 from simulator.rules.assumptions import all_combinations, resolve_settings
@@ -18,7 +18,7 @@ from simulator.rules.reference import evaluate
 from simulator.rules.ruleset import load_ruleset
 
 RULES = load_ruleset()
-SEGMENTATION = load_segmentation()
+SEGMENTATION = load_segmentation_rules()
 BOOK = load_default_price_book()
 COMBOS = all_combinations(RULES)
 CARRIERS = st.sampled_from(sorted(MOBILE_BY_CARRIER))
