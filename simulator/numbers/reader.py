@@ -274,12 +274,32 @@ def _check_mixed(path: Path, head: bytes, bad_at: int) -> None:
         )
 
 
+def _unmarked_utf16(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by its zero bytes: a list is mostly digits and
+    commas, whose UTF-16 has a zero in every other byte (odd offsets little-endian, even ones
+    big-endian); no UTF-8 or CP932 text and no random binary looks like that."""
+    if b"\x00" not in head[:4096]:
+        return None
+    sample = head[: 1 << 16]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = max(len(sample) // 2, 1)
+    if odd >= half // 4 and even <= half // 100:
+        return "utf_16_le"
+    if even >= half // 4 and odd <= half // 100:
+        return "utf_16_be"
+    return None
+
+
 def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by its BOM, else CP932 when the sample decodes as it."""
+    """UTF-8 (with or without BOM), UTF-16 by its BOM or its zero bytes, else CP932 when the
+    sample decodes as it."""
     if head.startswith(codecs.BOM_UTF8):
         return UTF8
     if head.startswith(UTF16_BOMS):
         return "utf_16"
+    unmarked = _unmarked_utf16(head)
+    if unmarked is not None:
+        return unmarked
     utf8_error = _decodes(head, UTF8, complete)
     if utf8_error is None:
         return UTF8
@@ -724,7 +744,7 @@ def _check_regular(path: Path) -> int:
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
         raise InputError(
-            f"not a file ({what}): kpsim reads a list from a regular file only",
+            f"not a regular file ({what}): kpsim reads a list from a regular file only",
             file=path,
             hint="save the list to a file and pass its path",
             code="not_a_file",
@@ -754,7 +774,8 @@ def read_file(
         ) from None
     if len(head) > size:
         raise InputError(
-            "a special file whose size the system does not report (as under /proc or /sys)",
+            "not a regular file: a special file whose size the system does not report "
+            "(as under /proc or /sys)",
             file=path,
             hint="copy it to a regular file first",
             code="not_a_file",
