@@ -110,6 +110,12 @@ def _shown(name: str) -> str:
     return mask_number(name) if _looks_like_number(name) else repr(name)
 
 
+def shown_columns(columns: Sequence[str], limit: int = 12) -> str:
+    """Column names for a message: quoted, the first `limit`, any shaped like a phone number
+    masked (a headerless list's "column names" are its first recipient's cells)."""
+    return _column_list(columns, limit)
+
+
 def _column_list(columns: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(_shown(c[:60]) for c in columns[:limit]) or "(none)"
     return shown + (f" and {len(columns) - limit:,} more" if len(columns) > limit else "")
