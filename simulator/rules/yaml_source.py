@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,22 @@ class YamlDocument:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file; any syntax problem, alias or oversize file is a one-line RulesError."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise RulesError(
+                "not a regular file (a folder, device or pipe)",
+                file=path,
+                hint="pass the path of a YAML file",
+                code="not_a_file",
+            )
+        with path.open("rb") as fh:  # never more than the limit: /dev/zero or a /proc file
+            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
     except OSError as exc:
         raise RulesError(
             f"cannot read file: {exc.strerror}", file=path, code="unreadable"
         ) from None
     if len(raw) > MAX_RULE_FILE_BYTES:
         raise RulesError(
-            f"file is {len(raw)} bytes, more than the {MAX_RULE_FILE_BYTES} a rule file may have",
+            f"file is more than the {MAX_RULE_FILE_BYTES} bytes a rule file may have",
             file=path,
             code="too_large",
         )

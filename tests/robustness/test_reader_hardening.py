@@ -318,3 +318,19 @@ def test_every_shipped_rule_file_still_loads() -> None:
     for path in sorted(DEFAULT_RULES_DIR.rglob("*.yaml")):
         read_yaml(path)
     load_ruleset()
+
+
+def test_a_price_book_that_is_a_device_or_endless_is_refused_without_reading_it_all(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "book.yaml"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):
+        with pytest.raises(RulesError) as caught:
+            read_yaml(path)
+        assert caught.value.code == "not_a_file"
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * 3_000_000 + b"\n")
+    with pytest.raises(RulesError) as caught:
+        read_yaml(big)
+    assert caught.value.code == "too_large"
