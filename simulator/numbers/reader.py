@@ -121,8 +121,9 @@ def _column_list(columns: Sequence[str], limit: int = 12) -> str:
     return shown + (f" and {len(columns) - limit:,} more" if len(columns) > limit else "")
 
 
-DUPLICATED = re.compile(r"(?P<name>.*)_duplicated_[0-9]+")
-"""How polars names the second and later of several columns with the same header."""
+DUPLICATED = re.compile(r"(?P<name>.*?)_(?:duplicated_)?[0-9]+")
+"""How polars (`phone_duplicated_0`) and fastexcel (`phone_1`) name the second and later of
+several columns with the same header (counted as that header when it is a column too)."""
 
 
 def _header_of(name: str, columns: Sequence[str]) -> str:

@@ -334,3 +334,22 @@ def test_a_price_book_that_is_a_device_or_endless_is_refused_without_reading_it_
     with pytest.raises(RulesError) as caught:
         read_yaml(big)
     assert caught.value.code == "too_large"
+
+
+def test_a_workbook_with_the_phone_header_twice_is_ambiguous_too(
+    ruleset: RuleSet, tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    book = tmp_path / "list.xlsx"
+    workbook = xlsxwriter.Workbook(book)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["phone", "name", "phone"])
+    sheet.write_row(1, 0, ["03-1234-5678", "a", "090-1234-5678"])
+    workbook.close()
+    err = refused(ruleset, book)  # fastexcel names the second `phone` header `phone_1`
+    assert (err.code, err.hint is not None and "--phone-column" in err.hint) == (
+        "ambiguous_phone_column",
+        True,
+    )
+    assert check_json(book, "--phone-column", "phone_1")["ok"] == 1
