@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from simulator.errors import UsageError
+from simulator.numbers.reader import shown_columns
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def render_expr(template: str, available_columns: Sequence[str]) -> pl.Expr:
         if piece.is_placeholder and piece.text not in known:
             raise UsageError(
                 f"message template: unknown placeholder {{{piece.text}}}",
-                hint=f"columns available: {', '.join(known) if known else '(none)'}",
+                hint=f"columns available: {shown_columns(known)}",
             )
     exprs = [
         pl.col(p.text).cast(pl.Utf8).fill_null("") if p.is_placeholder else pl.lit(p.text)

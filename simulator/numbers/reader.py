@@ -9,12 +9,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from simulator import scratch
@@ -44,7 +46,20 @@ BINARY_MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
 }
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+NOT_TEXT_CODECS = {"punycode", "idna", "unicode_escape", "raw_unicode_escape", "undefined"}
+"""Codecs Python counts as text encodings that no spreadsheet writes (they read Python source
+escapes or domain names): refused like base64 or zlib, which are not text encodings at all."""
 OTHER_SEPARATORS = (";", "|")
+SEP_LINE = re.compile(rb'\s*"?sep=(.[\x80-\xbf]*)"?\s*', re.IGNORECASE | re.DOTALL)
+"""The `sep=;` line Excel writes (and reads) above the header to name the separator."""
+TITLE_LINES = 20
+"""Lines looked at for a header below a title row, when no phone column is found."""
+MAX_CELL_LINES = 20
+"""A quoted cell spanning more lines than this is a stray quote swallowing rows, not a note."""
+MAX_SHAPE_CHECKS = 10_000
+"""Line breaks inside quoted cells looked at one by one (for a row's shape) per list: bounded,
+so a list with a multi-line address on every row costs no per-row Python."""
 LOOKS_LIKE_NUMBER = re.compile(r"[0-9]{7,}")
 DIGIT_RUN = re.compile(r"[0-9][0-9() \-]{5,}[0-9]")
 # Bytes cp932 decodes to private-use or C1 control characters: never in a sheet Excel saved, so a
@@ -83,9 +98,35 @@ def _shown(name: str) -> str:
     return mask_number(name) if _looks_like_number(name) else repr(name)
 
 
+def shown_columns(columns: Sequence[str], limit: int = 12) -> str:
+    """Column names for a message: quoted, the first `limit`, any shaped like a phone number
+    masked (a headerless list's "column names" are its first recipient's cells)."""
+    return _column_list(columns, limit)
+
+
 def _column_list(columns: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(_shown(c[:60]) for c in columns[:limit]) or "(none)"
     return shown + (f" and {len(columns) - limit:,} more" if len(columns) > limit else "")
+
+
+DUPLICATED = re.compile(r"(?P<name>.*?)_(?:duplicated_)?[0-9]+")
+"""How polars (`phone_duplicated_0`) and fastexcel (`phone_1`) name the second and later of
+several columns with the same header (counted as that header when it is a column too)."""
+
+
+def _header_of(name: str, columns: Sequence[str]) -> str:
+    """The header a column had in the file: `phone` for polars' `phone_duplicated_0`."""
+    match = DUPLICATED.fullmatch(name)
+    return match.group("name") if match is not None and match.group("name") in columns else name
+
+
+def _ambiguous(what: str, candidates: Sequence[str], option: str, label: str) -> InputError:
+    return InputError(
+        f"{len(candidates)} columns could be the {what} column: {_column_list(candidates)}",
+        file=label,
+        hint=f"pass {option} NAME with the exact name of the one to use, or rename the others",
+        code=f"ambiguous_{what}_column",
+    )
 
 
 def find_column(
@@ -98,23 +139,31 @@ def find_column(
     label: str,
     required: bool,
 ) -> str | None:
-    """The column to use: the one named (exactly, else loosely), else the first known name."""
+    """The column to use: the one named (exactly, else loosely), else the first known name.
+
+    A choice between columns whose headers differ only in case, width or punctuation (`Phone`
+    and `phone`), or are the same (a header written twice), is refused unless the column is
+    named exactly: kpsim never picks one of them silently."""
     if wanted is not None:
         if wanted in columns:
             return wanted
         loose = [c for c in columns if fold_name(c) == fold_name(wanted)]
         if len(loose) == 1:
             return loose[0]
+        if len(loose) > 1:
+            raise _ambiguous(what, loose, option, label)
         raise InputError(
             f"no {what} column {wanted!r}; the columns are: {_column_list(columns)}",
             file=label,
             hint=f"pass {option} with one of them",
+            code=f"no_{what}_column",
         )
-    folded = {fold_name(c): c for c in reversed(columns)}
     for candidate in candidates:
-        found = folded.get(fold_name(candidate))
-        if found is not None:
-            return found
+        matching = [c for c in columns if fold_name(_header_of(c, columns)) == fold_name(candidate)]
+        if len(matching) > 1:
+            raise _ambiguous(what, matching, option, label)
+        if matching:
+            return matching[0]
     if not required:
         return None
     hint = f"pass {option} NAME"
@@ -129,6 +178,7 @@ def find_column(
         f"the columns are: {_column_list(columns)}",
         file=label,
         hint=hint,
+        code=f"no_{what}_column",
     )
 
 
@@ -137,13 +187,35 @@ def _line_at(data: bytes, offset: int, lines_before: int = 0) -> int:
 
 
 def _codec(name: str) -> str:
+    """The codec `--encoding NAME` names; only text encodings (bytes to characters) are allowed."""
     try:
-        codec = codecs.lookup(name).name.replace("-", "_")
+        info = codecs.lookup(name)
     except LookupError:
         raise UsageError(
-            f"unknown encoding {name!r}", hint="use e.g. utf-8, cp932 or utf-16"
+            f"unknown encoding {name!r}",
+            hint="use e.g. utf-8, cp932 or utf-16",
+            code="unknown_encoding",
         ) from None
+    codec = info.name.replace("-", "_")
+    if not getattr(info, "_is_text_encoding", True) or codec in NOT_TEXT_CODECS:
+        raise UsageError(
+            f"{name!r} is not a text encoding (it does not turn a file's bytes into characters)",
+            hint="use e.g. utf-8, cp932 or utf-16",
+            code="not_a_text_encoding",
+        )
     return CP932 if codec in SHIFT_JIS_NAMES else codec
+
+
+def _byte_order(codec: str, head: bytes) -> str:
+    """`utf_16`/`utf_32` for a file without a byte-order mark: the byte order its NULs show.
+
+    Python's own codecs refuse such a file; ASCII text in little-endian UTF-16 has its zero
+    bytes at odd offsets, in big-endian at even ones (UTF-32 likewise, in fours)."""
+    if codec == "utf_16" and not head.startswith(UTF16_BOMS):
+        return "utf_16_le" if head[1::2].count(0) >= head[0::2].count(0) else "utf_16_be"
+    if codec == "utf_32" and not head.startswith(UTF32_BOMS):
+        return "utf_32_le" if head[3::4].count(0) >= head[0::4].count(0) else "utf_32_be"
+    return codec
 
 
 def _check_binary(path: Path, head: bytes) -> None:
@@ -197,12 +269,32 @@ def _check_mixed(path: Path, head: bytes, bad_at: int) -> None:
         )
 
 
+def _unmarked_utf16(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by its zero bytes: a list is mostly digits and
+    commas, whose UTF-16 has a zero in every other byte (odd offsets little-endian, even ones
+    big-endian); no UTF-8 or CP932 text and no random binary looks like that."""
+    if b"\x00" not in head[:4096]:
+        return None
+    sample = head[: 1 << 16]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = max(len(sample) // 2, 1)
+    if odd >= half // 4 and even <= half // 100:
+        return "utf_16_le"
+    if even >= half // 4 and odd <= half // 100:
+        return "utf_16_be"
+    return None
+
+
 def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by its BOM, else CP932 when the sample decodes as it."""
+    """UTF-8 (with or without BOM), UTF-16 by its BOM or its zero bytes, else CP932 when the
+    sample decodes as it."""
     if head.startswith(codecs.BOM_UTF8):
         return UTF8
     if head.startswith(UTF16_BOMS):
         return "utf_16"
+    unmarked = _unmarked_utf16(head)
+    if unmarked is not None:
+        return unmarked
     utf8_error = _decodes(head, UTF8, complete)
     if utf8_error is None:
         return UTF8
@@ -235,10 +327,19 @@ def transcode(path: Path, codec: str) -> Path:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"cannot decode as {codec} (byte {exc.start} of a chunk)",
+                    f"cannot decode as {display_name(codec)} (byte {exc.start} of a chunk)",
                     file=path,
                     line=_line_at(chunk, max(exc.start, 0), lines),
                     hint="pass --encoding with the file's encoding",
+                    code="cannot_decode",
+                ) from None
+            except UnicodeError:
+                raise InputError(
+                    f"cannot decode as {display_name(codec)}",
+                    file=path,
+                    line=lines + 1,
+                    hint="pass --encoding with the file's encoding",
+                    code="cannot_decode",
                 ) from None
             if "\x00" in text:
                 raise InputError(
@@ -269,10 +370,53 @@ def display_name(codec: str) -> str:
     return codecs.lookup(codec).name
 
 
-def _scan_text(path: Path, csv_path: Path) -> pl.LazyFrame:
-    first = _first_line(csv_path)
+def _is_blank(line: bytes) -> bool:
+    """Nothing but spaces, separators and quotes: a blank row (Excel writes `,,,` for one)."""
+    return not line.removeprefix(codecs.BOM_UTF8).strip(b' \t\r\n,;|"')
+
+
+def _leading_lines(sample: bytes, skip_rows: int) -> tuple[int, str | None]:
+    """How many lines come before the header, and the separator an Excel `sep=X` line names.
+
+    The `skip_rows` lines asked for, then blank lines and one `sep=X` line (Excel writes it as
+    the first line of a CSV), then blank lines again. Only the lines above the header are
+    looked at (and only those within the sample), never the data."""
+    lines = sample.split(b"\n")
+    complete = len(lines) - 1  # the last piece has no line end (or is empty)
+    at, separator = min(skip_rows, complete), None
+    while at < complete and _is_blank(lines[at]):
+        at += 1
+    sep = SEP_LINE.fullmatch(lines[at].removeprefix(codecs.BOM_UTF8)) if at < complete else None
+    if sep is not None:
+        separator = sep.group(1).decode("utf-8", errors="replace")
+        at += 1
+        while at < complete and _is_blank(lines[at]):
+            at += 1
+    return at, separator
+
+
+def _header_line(csv_path: Path, skip: int) -> str:
+    """Line `skip + 1` of the file (the header), at most SAMPLE_BYTES of it."""
+    with csv_path.open("rb") as fh:
+        for _ in range(skip):
+            fh.readline()
+        return fh.readline(SAMPLE_BYTES).decode("utf-8", errors="replace")
+
+
+def _scan_text(path: Path, csv_path: Path, skip_rows: int = 0) -> pl.LazyFrame:
+    with csv_path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    skip, named_separator = _leading_lines(sample, skip_rows)
+    first = _header_line(csv_path, skip)
     if not first.strip().strip("\ufeff"):
-        raise InputError("file is empty (no header line)", file=path)
+        if skip_rows and skip <= skip_rows:
+            raise InputError(
+                f"nothing is left after skipping {skip_rows:,} lines",
+                file=path,
+                hint="skip only the lines above the header",
+                code="empty",
+            )
+        raise InputError("file is empty (no header line)", file=path, code="empty")
     if not first.endswith("\n") and len(first.encode("utf-8")) >= SAMPLE_BYTES:
         if "\r" in first:
             raise _cr_line_ends(path)
@@ -280,21 +424,113 @@ def _scan_text(path: Path, csv_path: Path) -> pl.LazyFrame:
             f"the first line is longer than {SAMPLE_BYTES >> 20} MB: no header line",
             file=path,
             hint="put one recipient per line, under a header line such as `phone`",
+            code="no_header",
         )
+    separator = named_separator or _separator(path, first)
+    if len(separator.encode("utf-8")) != 1 or separator in '"\r\n':
+        raise InputError(
+            f"the `sep=` line names {separator!r}, which cannot separate columns",
+            file=path,
+            line=skip,
+            hint="delete that line, or name a one-character separator such as sep=,",
+            code="bad_separator",
+        )
+    _check_quoted_cells(path, csv_path, separator)
     options = {
-        "separator": _separator(path, first),
+        "separator": separator,
         "infer_schema": False,
         "truncate_ragged_lines": True,
         "encoding": "utf8",
         "quote_char": '"',
+        "skip_lines": skip,
     }
     try:
         head = pl.read_csv(csv_path, n_rows=1, **options)  # type: ignore[arg-type]
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc, csv_path) from None
     if head.height == 0:
-        raise _no_data_rows(path, csv_path, first)
+        raise _no_data_rows(path, csv_path, first, header_line=skip + 1)
     return pl.scan_csv(csv_path, **options)  # type: ignore[arg-type]
+
+
+def _phone_field(separator: str) -> re.Pattern[bytes]:
+    """A whole field that is a phone-shaped number, next to a separator (a row's shape)."""
+    sep = re.escape(separator.encode("utf-8"))
+    number = rb"\s*\+?[0-9][0-9() \-]{5,}[0-9]\s*"
+    return re.compile(rb"(?:^|" + sep + rb")" + number + rb"(?:" + sep + rb"|\r?$)")
+
+
+def _check_quoted_cells(path: Path, csv_path: Path, separator: str) -> None:
+    """Refuse a quoted cell that swallows rows: a stray `"` whose partner comes much later.
+
+    A quoted cell spanning more than MAX_CELL_LINES lines, or holding a line break next to a
+    piece shaped like a row (a separator and a whole field that is a phone number), is an
+    input error naming the line where the quote opened. A quote left open at the end is one
+    too. The bytes are scanned in chunks with numpy (quote parity decides what is inside a
+    cell, as for polars); only line breaks inside quoted cells are looked at one by one, at
+    most MAX_SHAPE_CHECKS of them. Refusing is the safe choice: read on, the list would lose
+    recipients without a word (polars reads the rows in between as one cell)."""
+    row_shaped = _phone_field(separator)
+    quotes = lines = checked = 0
+    open_line = 0
+    # The first quoted cell shaped like swallowed rows: reported unless its quote never closes.
+    suspect: InputError | None = None
+    with csv_path.open("rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            if quotes % 2 == 0 and chunk.find(b'"') < 0:
+                lines += chunk.count(b"\n")
+                continue
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            q = np.flatnonzero(data == ord('"'))
+            nl = np.flatnonzero(data == ord("\n"))
+            q_line = lines + np.searchsorted(nl, q) + 1
+            opening = (quotes + np.arange(q.size)) % 2 == 0
+            opens = q_line[opening]
+            if quotes % 2:
+                opens = np.concatenate((np.array([open_line], dtype=q_line.dtype), opens))
+            closes = q_line[~opening]
+            pairs = min(opens.size, closes.size)
+            long = np.flatnonzero(closes[:pairs] - opens[:pairs] > MAX_CELL_LINES)
+            if long.size:
+                raise suspect or _swallowing_quote(
+                    path, int(opens[long[0]]), f"is closed only on line {closes[long[0]]:,}"
+                )
+            inner = nl[(quotes + np.searchsorted(q, nl)) % 2 == 1]
+            for at in inner[: max(0, MAX_SHAPE_CHECKS - checked)].tolist():
+                start = max(chunk.rfind(b"\n", 0, at), chunk.rfind(b'"', 0, at)) + 1
+                end = min(_find(chunk, b"\n", at + 1), _find(chunk, b'"', at + 1))
+                if row_shaped.search(chunk[start:at]) or row_shaped.search(chunk[at + 1 : end]):
+                    before = int(np.searchsorted(q, at)) - 1
+                    opened = int(q_line[before]) if before >= 0 else open_line
+                    suspect = _swallowing_quote(
+                        path, opened, "holds a line break next to what looks like another row"
+                    )
+                    checked = MAX_SHAPE_CHECKS
+                    break
+            checked += inner.size
+            quotes += q.size
+            if quotes % 2 and q.size:
+                open_line = int(q_line[-1])
+            lines += nl.size
+    if quotes % 2 and (suspect is None or suspect.line == open_line):
+        raise _quote_error(path, open_line)
+    if suspect is not None:
+        raise suspect
+
+
+def _find(data: bytes, what: bytes, start: int) -> int:
+    at = data.find(what, start)
+    return len(data) if at < 0 else at
+
+
+def _swallowing_quote(path: Path, line: int, what: str) -> InputError:
+    return InputError(
+        f'a quote (") opened on this line {what}: the rows in between would be read as one cell',
+        file=path,
+        line=line,
+        hint='remove the stray quote, or write it twice ("") inside a quoted cell',
+        code="quote_swallows_rows",
+    )
 
 
 def _first_line_of(exc: BaseException) -> str:
@@ -337,6 +573,7 @@ def _quote_error(path: Path, line: int) -> InputError:
         file=path,
         line=line,
         hint='remove the quote, or write it twice ("") inside a quoted cell',
+        code="unclosed_quote",
     )
 
 
@@ -345,17 +582,20 @@ def _cr_line_ends(path: Path) -> InputError:
         "its lines end in a bare carriage return (CR, old Mac style), which kpsim cannot read",
         file=path,
         hint="save the list again as CSV UTF-8",
+        code="cr_line_ends",
     )
 
 
-def _no_data_rows(path: Path, csv_path: Path, first: str) -> InputError:
+def _no_data_rows(path: Path, csv_path: Path, first: str, header_line: int = 1) -> InputError:
     """Why a text file yields no data row: an open quote, CR-only line ends, or none at all."""
     open_quote = _unclosed_quote_line(csv_path)
     if open_quote is not None:
         return _quote_error(path, open_quote)
     if "\r" in first.rstrip("\r\n"):
         return _cr_line_ends(path)
-    return InputError("has a header but no data rows", file=path, line=2)
+    return InputError(
+        "has a header but no data rows", file=path, line=header_line + 1, code="no_data_rows"
+    )
 
 
 READ_ERROR_WORDS = ("csv", "utf-8", "utf8", "could not parse", "escaped", "malformed", "parquet")
@@ -383,6 +623,7 @@ def read_error(
             f"cannot read as Parquet: {what}",
             file=path,
             hint="the file may be damaged or cut short; write it again",
+            code="unreadable_parquet",
         )
     if "utf-8" in lowered or "utf8" in lowered:
         line = _first_non_utf8_line(text)
@@ -391,6 +632,7 @@ def read_error(
             file=path,
             line=line,
             hint="save the whole list again in one encoding, e.g. CSV UTF-8",
+            code="cannot_decode",
         )
     open_quote = _unclosed_quote_line(text)
     if open_quote is not None:
@@ -399,6 +641,7 @@ def read_error(
         f"cannot read as CSV: {what}",
         file=path,
         hint="the file may be damaged or cut short; save it again as CSV UTF-8",
+        code="unreadable_csv",
     )
 
 
@@ -416,10 +659,32 @@ def _as_text(lf: pl.LazyFrame) -> pl.LazyFrame:
 def _scan_parquet(path: Path) -> pl.LazyFrame:
     try:
         lf = pl.scan_parquet(path)
-        lf.collect_schema()
+        schema = lf.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"cannot read as Parquet: {_first_line_of(exc)}", file=path) from None
+        raise InputError(
+            f"cannot read as Parquet: {_first_line_of(exc)}", file=path, code="unreadable_parquet"
+        ) from None
+    for name, dtype in schema.items():
+        if dtype == pl.Binary:
+            _check_utf8_column(path, lf, name)
     return _as_text(lf)
+
+
+def _check_utf8_column(path: Path, lf: pl.LazyFrame, name: str) -> None:
+    """A Parquet column of raw bytes is read as text: refuse it if it is not UTF-8 text.
+
+    Only that column is read (Parquet stores columns apart), streaming, once."""
+    try:
+        lf.select(pl.col(name).cast(pl.String).str.len_bytes().sum()).collect(engine="streaming")
+    except pl.exceptions.PolarsError as exc:
+        if "utf" not in str(exc).lower():
+            raise read_error(path, exc) from None
+        raise InputError(
+            f"column {_shown(name)} holds bytes that are not UTF-8 text",
+            file=path,
+            hint="write that column as text (UTF-8 strings), or leave it out",
+            code="binary_column_not_utf8",
+        ) from None
 
 
 def _read_workbook(path: Path, sheet: str | None, *, by_name: bool) -> pl.LazyFrame | None:
@@ -463,23 +728,57 @@ def _read_workbook(path: Path, sheet: str | None, *, by_name: bool) -> pl.LazyFr
     return _as_text(frame.lazy())
 
 
+def _check_regular(path: Path) -> int:
+    """The size of `path`, a regular file; anything else is refused before it is opened."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("file not found", file=path, code="not_found") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read file: {exc.strerror}", file=path, code="unreadable"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise InputError(
+            f"not a regular file ({what}): kpsim reads a list from a regular file only",
+            file=path,
+            hint="save the list to a file and pass its path",
+            code="not_a_file",
+        )
+    return info.st_size
+
+
 def read_file(
-    path: Path, encoding: str | None, sheet: str | None = None
+    path: Path, encoding: str | None, sheet: str | None = None, *, skip_rows: int = 0
 ) -> tuple[pl.LazyFrame, str | None]:
     """A lazy frame of text columns from a CSV/TSV/Parquet file or a workbook's sheet, and the
-    encoding used (None for Parquet and workbooks)."""
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    if not path.is_file():
-        raise InputError("not a file", file=path)
+    encoding used (None for Parquet and workbooks).
+
+    A text file may have blank lines and an Excel `sep=X` line above its header (skipped, the
+    separator honoured); `skip_rows` skips that many lines first (a title above the header)."""
+    if skip_rows < 0:
+        raise UsageError(f"cannot skip {skip_rows} rows", hint="skip 0 or more rows")
+    size = _check_regular(path)
+    codec = _codec(encoding) if encoding else None
     try:
         with path.open("rb") as fh:
             head = fh.read(SAMPLE_BYTES)
             complete = len(head) < SAMPLE_BYTES or not fh.read(1)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+        raise InputError(
+            f"cannot read file: {exc.strerror}", file=path, code="unreadable"
+        ) from None
+    if len(head) > size:
+        raise InputError(
+            "not a regular file: a special file whose size the system does not report "
+            "(as under /proc or /sys)",
+            file=path,
+            hint="copy it to a regular file first",
+            code="not_a_file",
+        )
     if not head:
-        raise InputError("file is empty", file=path)
+        raise InputError("file is empty", file=path, code="empty")
     is_workbook = path.suffix.lower() in EXCEL_SUFFIXES
     if is_workbook or head.startswith(WORKBOOK_MAGIC):
         workbook = _read_workbook(path, sheet, by_name=is_workbook)
@@ -492,7 +791,7 @@ def read_file(
     if path.suffix.lower() in PARQUET_SUFFIXES or head.startswith(b"PAR1"):
         return _scan_parquet(path), None
     _check_binary(path, head)
-    codec = _codec(encoding) if encoding else detect_encoding(path, head, complete)
+    codec = _byte_order(codec, head) if codec else detect_encoding(path, head, complete)
     if codec in (UTF8, "utf_8_sig"):
         _check_nul(path)
         utf8_error = _decodes(head, UTF8, complete)
@@ -502,13 +801,57 @@ def read_file(
                 file=path,
                 line=_line_at(head, utf8_error.start),
                 hint="pass --encoding cp932 for Shift_JIS files from Excel",
+                code="cannot_decode",
             )
-        return _scan_text(path, path), display_name(UTF8)
-    return _scan_text(path, transcode(path, codec)), display_name(codec)
+        return _scan_text(path, path, skip_rows), display_name(UTF8)
+    return _scan_text(path, transcode(path, codec), skip_rows), display_name(codec)
 
 
 def frame_source(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return _as_text(frame.lazy())
+
+
+def _free_name(name: str, columns: Sequence[str]) -> str:
+    """`name`, or `name_2`, `name_3`, ...: the first that is not already a column."""
+    taken = set(columns)
+    if name not in taken:
+        return name
+    return next(f"{name}_{n}" for n in range(2, len(taken) + 3) if f"{name}_{n}" not in taken)
+
+
+def _check_flat(lf: pl.LazyFrame, column: str | None, option: str, label: str) -> None:
+    """A phone or carrier column must hold one value per row, not a list or a record."""
+    if column is None:
+        return
+    dtype = lf.collect_schema()[column]
+    if dtype.is_nested():
+        kind = "lists" if isinstance(dtype, (pl.List, pl.Array)) else "records (a struct)"
+        raise InputError(
+            f"column {_shown(column)} holds {kind}, not one value per row",
+            file=label,
+            hint=f"write one number per row as text, or pass {option} NAME for a text column",
+            code="nested_column",
+        )
+
+
+def _header_further_down(path: Path, encoding: str, candidates: Sequence[str]) -> str | None:
+    """A hint when a line below the first one holds a known column name: a title row above it."""
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+        text = sample.decode(codecs.lookup(encoding).name, errors="replace")
+    except (OSError, LookupError, UnicodeError):
+        return None
+    known = {fold_name(c) for c in candidates}
+    for number, line in enumerate(text.splitlines()[:TITLE_LINES], start=1):
+        cells = {fold_name(cell.strip().strip('"')) for cell in re.split(r"[,\t;|]", line)}
+        if number > 1 and cells & known:
+            above = number - 1
+            return (
+                f"the header seems to be line {number}; delete the {above:,} line"
+                f"{'s' if above > 1 else ''} above it (a title?)"
+            )
+    return None
 
 
 def read_source(
@@ -519,28 +862,39 @@ def read_source(
     carrier_column: str | None,
     encoding: str | None,
     sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> RecipientSource:
-    """Open a list, find its phone and carrier-lookup columns and number its data records."""
+    """Open a list, find its phone and carrier-lookup columns and number its data records.
+
+    `skip_rows` lines above a text file's header are skipped (a title row, for instance)."""
     path: Path | None = None
     used: str | None = None
     if isinstance(source, (pl.DataFrame, pl.LazyFrame)):
         lf = frame_source(source)
     elif isinstance(source, (str, Path)):
         path = Path(source)
-        lf, used = read_file(path, encoding, sheet)
+        lf, used = read_file(path, encoding, sheet, skip_rows=skip_rows)
     else:
         raise UsageError(f"cannot read recipients from a {type(source).__name__}")
     label = str(path) if path is not None else "<frame>"
     columns = tuple(lf.collect_schema().names())
-    phone = find_column(
-        columns,
-        phone_column,
-        reading.phone_columns,
-        what="phone",
-        option="--phone-column",
-        label=label,
-        required=True,
-    )
+    try:
+        phone = find_column(
+            columns,
+            phone_column,
+            reading.phone_columns,
+            what="phone",
+            option="--phone-column",
+            label=label,
+            required=True,
+        )
+    except InputError as err:
+        title = None
+        if err.code == "no_phone_column" and phone_column is None and path and used:
+            title = _header_further_down(path, used, reading.phone_columns)
+        if title is None:
+            raise
+        raise InputError(err.message, file=label, hint=title, code=err.code) from None
     assert phone is not None
     carrier = find_column(
         columns,
@@ -553,11 +907,14 @@ def read_source(
     )
     if carrier == phone:
         carrier = None
+    _check_flat(lf, phone, "--phone-column", label)
+    _check_flat(lf, carrier, "--carrier-column", label)
     if ROW in columns:
-        lf = lf.rename({ROW: f"input_{ROW}"})
-        columns = tuple(f"input_{ROW}" if c == ROW else c for c in columns)
-        phone = f"input_{ROW}" if phone == ROW else phone
-        carrier = f"input_{ROW}" if carrier == ROW else carrier
+        renamed = _free_name(f"input_{ROW}", columns)
+        lf = lf.rename({ROW: renamed})
+        columns = tuple(renamed if c == ROW else c for c in columns)
+        phone = renamed if phone == ROW else phone
+        carrier = renamed if carrier == ROW else carrier
     lf = lf.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.UInt64))
     return RecipientSource(
         frame=lf,

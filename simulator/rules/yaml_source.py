@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,14 +55,22 @@ class YamlDocument:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file; any syntax problem, alias or oversize file is a one-line RulesError."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise RulesError(
+                "not a regular file (a folder, device or pipe)",
+                file=path,
+                hint="pass the path of a YAML file",
+                code="not_a_file",
+            )
+        with path.open("rb") as fh:  # never more than the limit: /dev/zero or a /proc file
+            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
     except OSError as exc:
         raise RulesError(
             f"cannot read file: {exc.strerror}", file=path, code="unreadable"
         ) from None
     if len(raw) > MAX_RULE_FILE_BYTES:
         raise RulesError(
-            f"file is {len(raw)} bytes, more than the {MAX_RULE_FILE_BYTES} a rule file may have",
+            f"file is more than the {MAX_RULE_FILE_BYTES} bytes a rule file may have",
             file=path,
             code="too_large",
         )
@@ -82,6 +92,7 @@ def read_yaml(path: Path) -> YamlDocument:
             _refuse_aliases_and_nesting(text, path, yaml.SafeLoader)
             raise
         root = yaml.compose(text, Loader=SAFE_LOADER)
+        _refuse_surprises(root, path)
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -136,6 +147,65 @@ def _refuse_aliases_and_nesting(text: str, path: Path, loader: type[yaml.SafeLoa
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+OCTAL_LOOKING = re.compile(r"[-+]?0[0-7_]+")
+"""A number with a leading zero, which YAML 1.1 (PyYAML) reads as octal: `010` is 8."""
+
+
+def _refuse_surprises(root: yaml.Node | None, path: Path) -> None:
+    """Refuse what YAML would read other than a person means, before any value is built.
+
+    A key written twice in one mapping (YAML keeps the last silently: `amount: 9` then
+    `amount: 900` is 900) is a `duplicate_key`; a plain number with a leading zero (YAML 1.1
+    octal: `010` is 8) or with colons (base 60: `1:30` is 90) is a `yaml_1_1_number`. Both are
+    refused rather than guessed at: `010` may be ten yen or the text of an ID, `1:30` a time."""
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode):
+                    first = seen.get((key.tag, key.value))
+                    seen.setdefault((key.tag, key.value), line)
+                    if first is not None:
+                        raise RulesError(
+                            f"the key {key.value!r} appears twice in one mapping "
+                            f"(lines {first} and {line}); YAML would keep only the last",
+                            file=path,
+                            line=line,
+                            hint="keep one of them",
+                            code="duplicate_key",
+                        )
+                pending.extend((value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: libyaml says ""
+            _refuse_yaml_1_1_number(node, path)
+
+
+def _refuse_yaml_1_1_number(node: yaml.ScalarNode, path: Path) -> None:
+    if node.tag == INT_TAG and OCTAL_LOOKING.fullmatch(node.value):
+        sign = node.value[0] if node.value[0] in "+-" else ""
+        meant = sign.replace("+", "") + (node.value.lstrip("+-").lstrip("0_") or "0")
+        read = f"the octal number {yaml.safe_load(node.value)}"
+    elif node.tag in (INT_TAG, FLOAT_TAG) and ":" in node.value:
+        meant = "the number in full"
+        read = f"the base-60 number {yaml.safe_load(node.value)}"
+    else:
+        return
+    raise RulesError(
+        f"{node.value} is read by YAML as {read}, which is hardly what is meant",
+        file=path,
+        line=node.start_mark.line + 1,
+        hint=f'write {meant} without leading zeros or colons, or quote it ("{node.value}") '
+        "if it is text",
+        code="yaml_1_1_number",
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -54,7 +54,7 @@ def test_unknown_placeholder_is_a_usage_error_listing_the_columns() -> None:
     with pytest.raises(UsageError) as err:
         render_expr("Hi {nmae}", RECIPIENTS.columns)
     message = str(err.value)
-    assert "{nmae}" in message and "phone, name, points" in message
+    assert "{nmae}" in message and "'phone', 'name', 'points'" in message
     assert "\n" not in message
 
 
@@ -70,6 +70,14 @@ def test_unknown_placeholder_is_a_usage_error_listing_the_columns() -> None:
 def test_unbalanced_braces_are_usage_errors(template: str, complaint: str) -> None:
     with pytest.raises(UsageError, match=complaint):
         render_expr(template, RECIPIENTS.columns)
+
+
+def test_unknown_placeholder_error_masks_column_names_shaped_like_numbers() -> None:
+    """A headerless list's "column names" are its first recipient's cells."""
+    with pytest.raises(UsageError) as caught:
+        render_expr("Hi {name}", ["09012345678", "Taro"])
+    assert "09012345678" not in caught.value.render()
+    assert "5678" in caught.value.render() and "Taro" in caught.value.render()
 
 
 def test_placeholders_are_listed_once_in_order_of_use() -> None:
