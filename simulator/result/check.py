@@ -19,24 +19,14 @@ class CheckInput(Model):
     carrier_column: str | None
 
 
-class CheckSummary(Document):
-    """Every row of a list accounted for (rows_in = ok + rejected), on a date."""
+class CheckSummary(ListCounts, Document):
+    """Every row of a list accounted for (rows_in = ok + rejected), on a date: the list's
+    counts (`ListCounts`) with what was read, the day and the settings."""
 
     input: CheckInput
     as_of: dt.date
     dedupe: bool
     assumptions: dict[str, str]
-    rows_in: int
-    ok: int
-    rejected: int
-    rejects_by_reason: dict[str, int]
-    by_class: dict[str, int]
-    by_carrier: dict[str, int]
-    by_carrier_source: dict[str, int]
-    duplicates: int
-    repaired: dict[str, int]
-    examples: dict[str, list[str]]
-    reason_descriptions: dict[str, str]
     outputs: dict[str, str] = Field(default_factory=dict)
     """The files written with --out, by name."""
 
