@@ -267,7 +267,9 @@ def check_combinations(
                     if s is None or b is None or s.route != "direct":
                         continue
                     # where the smaller plan shows the registered ID, the bigger may show another (C9)
-                    if b.route != "direct" or (b.sender != s.sender and s.sender.kind != "registered"):
+                    if b.route != "direct" or (
+                        b.sender != s.sender and s.sender.kind != "registered"
+                    ):
                         key = f"subset:{small}:{carrier}:{day}"
                         out.setdefault(
                             key,

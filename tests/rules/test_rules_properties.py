@@ -182,7 +182,9 @@ def lite_full_standard_problems(on: dt.date, settings: dict[str, str]) -> list[s
         full = evaluate(RULES, "full", carrier, on, settings).outcome
         # Lite is K-Premium only where the registered ID can be shown (C9 concerns full only)
         if lite.route == "direct" and (full.route != "direct" or lite.sender.kind != "registered"):
-            problems.append(f"lite sends {carrier} direct on {on} without the registered ID or full does not")
+            problems.append(
+                f"lite sends {carrier} direct on {on} without the registered ID or full does not"
+            )
     return problems
 
 
