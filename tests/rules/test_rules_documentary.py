@@ -88,6 +88,7 @@ ALTERNATIVES = [
     Window("rakuten_under_lite", "standard", "lite", "rakuten", "2020-05-19", None),
     Window("docomo_under_lite_2020", "standard", "lite", "docomo", "2020-05-19", None),
     Window("rakuten_sender_under_full", "fixed_unknown", "full", "rakuten", "2020-05-19", None),
+    Window("softbank_2021_shortcode_date", "blog_2021_06_15", "full", "softbank", "2021-06-15", "2021-06-15"),
     Window("softbank_shortcode_since_2023", "ezsms_249200", "full", "softbank", "2023-05-12", None),
     Window("softbank_shortcode_since_2023", "blog_6_digit_unknown", "full", "softbank", "2023-05-12", None),
     Window("rakuten_before_2020_05_19", "as_documented_2020_05_19", "full", "rakuten", "2020-04-08", "2020-05-18"),
