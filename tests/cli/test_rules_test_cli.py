@@ -155,3 +155,18 @@ def test_an_assumption_in_a_case_is_checked(kpsim: Kpsim, rules_copy: Path) -> N
     assert re.search(
         r"assumptions\.yaml:\d+: assumption docomo_2019_number_change has no value", err
     )
+
+
+def test_cases_option_runs_one_file_even_before_any_price_exists(
+    kpsim: Kpsim, tmp_path: Path
+) -> None:
+    cases = tmp_path / "early.yaml"
+    cases.write_text(
+        "groups:\n  - date: 2010-01-01\n    cases:\n"
+        '      - {plan: full, carrier: au, expect: {error: not_applicable, error_says: "did not exist"}}\n'
+        "      - {price: standard, expect: {amount: null}}\n",
+        encoding="utf-8",
+    )
+    code, report = kpsim.json("rules", "test", "--cases", str(cases))
+    assert code == 0 and report["cases"] == 2 and report["files"] == [str(cases)]
+    assert report["coverage"]["rule_versions"]["percent"] < 100
