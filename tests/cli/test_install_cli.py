@@ -36,7 +36,7 @@ def test_the_project_version_is_read_from_the_package() -> None:
 
 
 def test_the_shipped_rules_are_the_repository_rules_folder() -> None:
-    assert DEFAULT_RULES_DIR == (REPO / "rules").resolve()
+    assert (REPO / "rules").resolve() == DEFAULT_RULES_DIR
     assert (REPO / "simulator" / "rules" / "shipped").is_symlink()
 
 
