@@ -49,6 +49,9 @@ from simulator.cli import rules_cmd  # noqa: E402
 
 app.add_typer(rules_cmd.app, name="rules")
 app.command("explain")(rules_cmd.explain)
+from simulator.cli import rules_test_cmd  # noqa: E402
+
+rules_cmd.app.command("test")(rules_test_cmd.test_cmd)
 # -- more commands below --
 from simulator.cli import recipients_cmd  # noqa: E402
 

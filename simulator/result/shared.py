@@ -65,9 +65,13 @@ class SenderDisplay(Model):
 
 
 class ApiRule(Model):
+    """A request constraint in force, with its sources."""
+
     id: str
     says: str
     sources: list[str]
+    extrapolated: bool = False
+    """True before the first source that states it (`documented_from` in api.yaml)."""
 
 
 class ApiRequest(Model):

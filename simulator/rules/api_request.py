@@ -53,7 +53,10 @@ def api_request(
             continue
         if c.with_roles and flag_role not in c.with_roles:
             continue
-        rules.append({"id": c.id, "says": c.says, "sources": list(c.sources)})
+        extrapolated = c.documented_from is not None and on < c.documented_from
+        rules.append(
+            {"id": c.id, "says": c.says, "sources": list(c.sources), "extrapolated": extrapolated}
+        )
     exclusive_with = [
         name
         for c in in_effect

@@ -313,7 +313,10 @@ def check_combinations(rs: RuleSet) -> list[Finding]:
                     b = _in_force(rs, big, carrier, day, settings)
                     if s is None or b is None or s.route != "direct":
                         continue
-                    if b.route != "direct" or b.sender != s.sender:
+                    # where the smaller plan shows the registered ID, the bigger may show another (C9)
+                    if b.route != "direct" or (
+                        b.sender != s.sender and s.sender.kind != "registered"
+                    ):
                         key = f"subset:{small}:{carrier}:{day}"
                         out.setdefault(
                             key,

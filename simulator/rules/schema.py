@@ -200,8 +200,12 @@ class ApiConstraint(Strict):
     roles: list[Identifier] = Field(min_length=1)
     with_roles: list[Identifier] = Field(default_factory=list)
     effective_from: dt.date
+    documented_from: dt.date | None = Field(
+        default=None, description="first day a source states it; before: an extrapolation"
+    )
     sources: list[Identifier] = Field(min_length=1)
     says: str
+    note: str | None = None
 
 
 class ApiRoles(Strict):

@@ -238,7 +238,8 @@ def test_report_html_lists_every_price_used_and_the_tax_rate(
     page = (out_dir / "report.html").read_text(encoding="utf-8")
     prices = page.split("<h2>Prices used</h2>")[1]
     assert "None" not in prices
-    assert "<li>standard: ¥10 per message_part (exact, since 2015-08-27)</li>" in prices
+    # the standard price outlives its last source (2025-09-26): assumed unchanged since (M7)
+    assert "<li>standard: ¥10 per message_part (assumed_unchanged, since 2025-09-27)</li>" in prices
     assert "<li>k_premium: ¥11 per message_part (upper_bound" in prices
     assert "<li>registration_fee: ¥50,000 per sender_id_per_30_days (assumed_unchanged" in prices
     assert "consumption tax: 10%" in prices

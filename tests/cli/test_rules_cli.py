@@ -156,6 +156,7 @@ def test_history_json_for_one_plan_and_carrier(kpsim: Kpsim) -> None:
         "full.non-au.2015-09-01",
         "full.softbank.2017-12-05",
         "full.softbank.2020-02-20",
+        "full.softbank.2021-06-15",
         "full.softbank.2021-06-16",
         "full.softbank.2023-05-12",
     ]

@@ -107,7 +107,17 @@ def exact_gsm_parts(text: str) -> int:
     return parts
 
 
+def gsm_single_counter(text: str) -> Counted:
+    """Generic GSM counting under K-Premium's one-part limit: 140 GSM-7 / 70 UCS-2 units."""
+    counted = gsm_counter(text)
+    limit = 140 if counted.encoding == "gsm7" else 70
+    return Counted(
+        counted.encoding, counted.units, counted.parts if counted.units <= limit else None
+    )
+
+
 REFERENCE: dict[str, Callable[[str], Counted]] = {
     **{profile_id: xoxzo_counter(profile_id) for profile_id in XOXZO_TABLES},
     "generic_gsm": gsm_counter,
+    "generic_gsm_kpremium_single": gsm_single_counter,
 }

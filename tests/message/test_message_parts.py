@@ -41,7 +41,27 @@ PROFILE_CASES = [
     ("full", LONG, {"long_sms_under_kpremium": "allowed"}, "xoxzo_long"),
     ("lite", LONG, {"long_sms_under_kpremium": "allowed"}, "xoxzo_long"),
     ("standard", dt.date(2020, 1, 1), {"segmentation_profile": "generic_gsm"}, "generic_gsm"),
-    ("lite", LONG, {"segmentation_profile": "generic_gsm"}, "generic_gsm"),
+    # M6: generic GSM counting keeps K-Premium's one-part limit unless long SMS is allowed
+    ("lite", LONG, {"segmentation_profile": "generic_gsm"}, "generic_gsm_kpremium_single"),
+    ("full", BEFORE_LONG, {"segmentation_profile": "generic_gsm"}, "generic_gsm_kpremium_single"),
+    (
+        "full",
+        dt.date(2015, 9, 1),
+        {"segmentation_profile": "generic_gsm"},
+        "generic_gsm_kpremium_single",
+    ),
+    (
+        "full",
+        BEFORE_LONG,
+        {"segmentation_profile": "generic_gsm", "long_sms_under_kpremium": "allowed"},
+        "generic_gsm_kpremium_single",
+    ),
+    (
+        "lite",
+        LONG,
+        {"segmentation_profile": "generic_gsm", "long_sms_under_kpremium": "allowed"},
+        "generic_gsm",
+    ),
 ]
 
 
@@ -324,3 +344,25 @@ def test_documented_approximation_a_real_split_of_67_emoji_needs_one_part_more(
     counted = count_parts(EMOJI * 67, segmentation.profile("generic_gsm"))
     assert (counted.units, counted.parts) == (134, 2)
     assert exact_gsm_parts(EMOJI * 67) == 3
+
+
+@pytest.mark.parametrize(
+    ("plan", "on", "overrides", "parts"),
+    [
+        ("full", BEFORE_LONG, GSM, None),
+        ("lite", LONG, GSM, None),
+        ("full", LONG, {**GSM, "long_sms_under_kpremium": "allowed"}, 2),
+        ("standard", BEFORE_LONG, GSM, 2),
+    ],
+)
+def test_generic_gsm_keeps_the_k_premium_one_part_limit(
+    ruleset: RuleSet,
+    segmentation: SegmentationRules,
+    plan: str,
+    on: dt.date,
+    overrides: dict[str, str],
+    parts: int | None,
+) -> None:
+    """M6: 71 Japanese characters are too long for K-Premium, not 2 parts, under generic_gsm."""
+    profile = profile_for(segmentation, plan, on, resolve_settings(ruleset, overrides))
+    assert count_parts(KANA * 71, profile).parts == parts

@@ -22,7 +22,9 @@ DOCUMENTED = [
     # date, price, sen, basis
     ("2015-08-27", "standard", 1000, "exact"),
     ("2019-03-15", "standard", 1000, "exact"),
-    ("2026-01-01", "standard", 1000, "exact"),
+    ("2025-09-26", "standard", 1000, "exact"),
+    ("2025-09-27", "standard", 1000, "assumed_unchanged"),  # M7: after the last source
+    ("2026-01-01", "standard", 1000, "assumed_unchanged"),
     ("2015-09-01", "k_premium", None, "unknown"),
     ("2017-12-04", "k_premium", None, "unknown"),
     ("2017-12-05", "k_premium", 1300, "exact"),

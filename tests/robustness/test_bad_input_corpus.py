@@ -200,8 +200,8 @@ RULES_CASES = {
         "segmentation.yaml",
         lambda text: text[: len(text) // 2],
         "segmentation",
-        "invalid_value",
-        "profiles[2].counting: ",
+        "missing_key",
+        "profiles[3].counting: ",
     ),
 }
 

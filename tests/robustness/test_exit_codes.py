@@ -21,6 +21,7 @@ from robustness_support import (
     python,
 )
 
+from simulator.cli.rules_test_cmd import TESTS_FAILED_EXIT as EXIT_RULE_TESTS
 from simulator.rules.ruleset import DEFAULT_RULES_DIR
 
 pytestmark = pytest.mark.slow
@@ -60,6 +61,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     broken = root / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, broken)
     (broken / "plans.yaml").write_text("plans: [\n", encoding="utf-8")
+    untested = root / "untested"
+    shutil.copytree(DEFAULT_RULES_DIR, untested)
+    for case_file in (untested / "tests").glob("*.yaml"):
+        case_file.unlink()
     listed = root / "list.csv"
     listed.write_text("phone\n090-1234-5678\n", encoding="utf-8")
     commands = {
@@ -71,6 +76,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
         "rules": ["rules", "show", "--as-of", AS_OF, "--rules", broken],
         "not-applicable": ["explain", "03-1234-5678", "--plan", "lite", "--as-of", AS_OF],
         "not-applicable-date": ["rules", "show", "--as-of", "2001-01-01"],
+        "rule-tests": ["rules", "test", untested],
     }
     runs = dict(zip(commands, kpsim_many(list(commands.values())), strict=True))
     runs["internal"] = with_fault("rules", "show", "--as-of", AS_OF)
@@ -86,6 +92,7 @@ CASES = [
     ("rules", EXIT_RULES, "plans.yaml:"),
     ("not-applicable", EXIT_NOT_APPLICABLE, "is not a Japanese SMS-capable mobile number"),
     ("not-applicable-date", EXIT_NOT_APPLICABLE, "no plan existed on 2001-01-01"),
+    ("rule-tests", EXIT_RULE_TESTS, "no rule test ran"),
     ("internal", EXIT_INTERNAL, "internal error (RuntimeError: rule table ****5678 went missing)"),
 ]
 

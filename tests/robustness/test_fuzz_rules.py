@@ -20,6 +20,7 @@ from simulator.errors import KpsimError, RulesError
 from simulator.message.profiles import load_segmentation_rules
 from simulator.numbers.numbering import load_numbering
 from simulator.pricing.book import load_default_price_book
+from simulator.result.rule_tests import case_files, load_cases
 from simulator.rules.ruleset import DEFAULT_RULES_DIR, load_ruleset
 
 RULE_FILES = sorted(
@@ -53,6 +54,7 @@ def load_everything(directory: Path) -> None:
     load_default_price_book(directory)
     load_segmentation_rules(directory, ruleset=ruleset)
     load_porting(directory)
+    load_cases(case_files(directory / "tests"), ruleset, load_default_price_book(directory))
 
 
 def assert_loads_or_fails_cleanly(directory: Path, edited: Path, text: str | bytes) -> None:

@@ -141,3 +141,32 @@ def test_standard_needs_only_sender(ruleset: RuleSet, defaults: dict[str, str]) 
     assert rule_ids(request) == {"sender-required"}
     assert request["exclusive_with"] == []
     assert request["kp_sender_params_accepted"] == []
+
+
+# M4: both K-Premium constraints come from the API docs (message-docs-sms), which describe the
+# jp_kp_sender era only; on earlier days kpsim applies them by extrapolation, and says so.
+@pytest.mark.parametrize(
+    ("constraint", "on", "extrapolated"),
+    [
+        ("kp-flags-exclusive", "2018-06-25", True),
+        ("kp-flags-exclusive", "2020-09-30", True),
+        ("kp-flags-exclusive", "2020-10-01", False),
+        ("kp-sender-required", "2015-09-01", True),
+        ("kp-sender-required", "2020-09-30", True),
+        ("kp-sender-required", "2020-10-01", False),
+        ("sender-required", "2015-09-01", False),
+    ],
+)
+def test_k_premium_constraints_cite_the_api_docs_and_mark_extrapolation(
+    ruleset: RuleSet, defaults: dict[str, str], constraint: str, on: str, extrapolated: bool
+) -> None:
+    request = api_request(ruleset, "lite" if on >= "2018-06-25" else "full", D(on), defaults)
+    rules = request["rules"]
+    assert isinstance(rules, list)
+    entry = next(r for r in rules if r["id"] == constraint)
+    assert entry["extrapolated"] is extrapolated
+    if constraint != "sender-required":
+        assert entry["sources"] == ["message-docs-sms"]
+        docs = ruleset.sources["message-docs-sms"]
+        declared = next(c for c in ruleset.api.constraints if c.id == constraint)
+        assert declared.documented_from == docs.date

@@ -180,8 +180,11 @@ def lite_full_standard_problems(on: dt.date, settings: dict[str, str]) -> list[s
             continue
         lite = evaluate(RULES, "lite", carrier, on, settings).outcome
         full = evaluate(RULES, "full", carrier, on, settings).outcome
-        if lite.route == "direct" and (full.route != "direct" or full.sender != lite.sender):
-            problems.append(f"lite sends {carrier} direct on {on} but full does not do the same")
+        # Lite is K-Premium only where the registered ID can be shown (C9 concerns full only)
+        if lite.route == "direct" and (full.route != "direct" or lite.sender.kind != "registered"):
+            problems.append(
+                f"lite sends {carrier} direct on {on} without the registered ID or full does not"
+            )
     return problems
 
 
