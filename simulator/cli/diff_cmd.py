@@ -18,6 +18,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
+from simulator.message.source import checked_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.result.diff import Diff, DiffResult
@@ -61,7 +62,7 @@ def print_diff(diff: Diff) -> None:
 
 
 def diff_cmd(
-    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
     from_: str = typer.Option(..., "--from", help="Earlier date YYYY-MM-DD."),
     to: str = typer.Option(..., "--to", help="Later date YYYY-MM-DD."),
     plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
@@ -70,8 +71,12 @@ def diff_cmd(
     assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE on both sides."),
     assume_a: list[str] | None = typer.Option(None, "--assume-a", help="NAME=VALUE, from side."),
     assume_b: list[str] | None = typer.Option(None, "--assume-b", help="NAME=VALUE, to side."),
-    rules_a: Path | None = typer.Option(None, "--rules-a", help="Rules directory, from side."),
-    rules_b: Path | None = typer.Option(None, "--rules-b", help="Rules directory, to side."),
+    rules_a: Path | None = typer.Option(
+        None, "--rules-a", readable=False, help="Rules directory, from side."
+    ),
+    rules_b: Path | None = typer.Option(
+        None, "--rules-b", readable=False, help="Rules directory, to side."
+    ),
     phone_column: str | None = typer.Option(None, "--phone-column"),
     carrier_column: str | None = typer.Option(None, "--carrier-column"),
     encoding: str | None = typer.Option(None, "--encoding"),
@@ -93,7 +98,7 @@ def diff_cmd(
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
             plans=chosen,
-            message=message,
+            message=checked_text(message, option="--message"),
             assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
             assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
             rules_a=rules_a,

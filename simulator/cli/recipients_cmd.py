@@ -97,7 +97,7 @@ def print_summary(summary: CheckSummary) -> None:
 
 @app.command("check")
 def check_cmd(
-    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
     phone_column: str | None = typer.Option(
         None, "--phone-column", help="Column with the numbers (default: found by name)."
     ),
@@ -121,7 +121,7 @@ def check_cmd(
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
     rules: Path | None = typer.Option(
-        None, "--rules", help="Rules directory (default: the shipped rules/)."
+        None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
     ),
     assume: list[str] | None = typer.Option(
         None, "--assume", help="NAME=VALUE: switch a named assumption."
