@@ -38,6 +38,7 @@ def read_message_file(path: Path) -> str:
         error=InputError,
         what="a message file",
         hint="pass the path of a text file holding the message",
+        noun="message file",
     )
     codec = detect_encoding(path, raw, complete=True)
     try:

@@ -59,6 +59,7 @@ def read_bounded(
     error: type[KpsimError] = RulesError,
     what: str = "a rule file",
     hint: str = "pass the path of a YAML file",
+    noun: str = "file",
 ) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; a folder, device or pipe, an
     unreadable file or a bigger one is a one-line `error` (codes `not_a_file`, `not_found`,
@@ -74,9 +75,9 @@ def read_bounded(
         with path.open("rb") as fh:
             raw = fh.read(limit + 1)
     except FileNotFoundError:
-        raise error("file not found", file=path, code="not_found") from None
+        raise error(f"{noun} not found", file=path, code="not_found") from None
     except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror}", file=path, code="unreadable") from None
+        raise error(f"cannot read {noun}: {exc.strerror}", file=path, code="unreadable") from None
     if len(raw) > limit:
         raise error(
             f"file is more than the {limit} bytes {what} may have", file=path, code="too_large"
