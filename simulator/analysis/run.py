@@ -17,6 +17,7 @@ from simulator.engine.rates import PlanTerms, plan_terms, unit_prices_by_carrier
 from simulator.engine.stream import check_list, collect_streaming
 from simulator.engine.uncertainty import cost_uncertainty
 from simulator.errors import UsageError
+from simulator.message.render import fixed_text
 from simulator.numbers.counts import ListCounts
 from simulator.numbers.recipients import passthrough_names, read_recipients
 from simulator.pricing.resolve import ResolvedPrices
@@ -129,7 +130,7 @@ def forecast(
         meter.step("pricing", counted=False)
         prices = ctx.prices(options.prices)
         unit_prices = prices.unit_price_frame()
-        terms = plan_terms(ctx, None if message.templated else options.message)
+        terms = plan_terms(ctx, fixed_text(options.message))
         pricing = price_list(
             checked.frame if message.templated else checked.derived,
             terms,

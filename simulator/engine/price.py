@@ -17,7 +17,7 @@ import polars as pl
 from simulator.engine.rates import PlanTerms
 from simulator.engine.uncertainty import ROWS_SCHEMA
 from simulator.message.count import parts_expr
-from simulator.message.render import parse_template, render_expr
+from simulator.message.render import fixed_text, render_expr
 from simulator.numbers.reader import ROW
 
 OUTCOME_COLUMNS = [
@@ -136,10 +136,10 @@ class Message:
 
 def message_expr(message: str, columns: Sequence[str]) -> Message:
     """The message per row; a fixed text stays one literal."""
-    pieces = parse_template(message)
-    if any(p.is_placeholder for p in pieces):
+    text = fixed_text(message)
+    if text is None:
         return Message(render_expr(message, columns), True)
-    return Message(pl.lit("".join(p.text for p in pieces), dtype=pl.Utf8).alias("message"), False)
+    return Message(pl.lit(text, dtype=pl.Utf8).alias("message"), False)
 
 
 def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
