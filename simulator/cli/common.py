@@ -19,8 +19,10 @@ from simulator.numbers.reader import is_read_error, read_error
 from simulator.result.document import to_json
 from simulator.rules.ruleset import RuleSet
 
-stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup=False: cells, column names, file names and messages come from the user, and rich would
+# read `abc[/b]` as a closing tag (and crash) or `[red]` as a style; kpsim styles nothing by markup.
+stdout = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 120)
+stderr = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
 def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
