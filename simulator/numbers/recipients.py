@@ -307,10 +307,15 @@ COUNTED = (
 
 def counts_query(checked: pl.LazyFrame) -> pl.LazyFrame:
     """Rows and duplicates per combination of the counted columns: a small table from which
-    every count of the summary follows (one streaming aggregation)."""
+    every count of the summary follows (one streaming aggregation). `duplicates` counts the
+    repeats `--dedupe` rejects (or has rejected): a repeated landline is rejected as a landline
+    either way, so it is not one of them."""
+    repeat = pl.col("dup_of").is_not_null() & (
+        pl.col("reject_reason").is_null() | (pl.col("reject_reason") == "duplicate")
+    )
     return (
         checked.group_by(COUNTED)
-        .agg(pl.len().alias("n"), pl.col("dup_of").is_not_null().sum().alias("duplicates"))
+        .agg(pl.len().alias("n"), repeat.sum().alias("duplicates"))
         .with_columns(pl.col(COUNTED).cast(pl.String))
     )
 
