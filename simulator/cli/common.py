@@ -24,6 +24,9 @@ from simulator.rules.ruleset import RuleSet
 stdout = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
+SHEET_HELP = "Workbook sheet to read (default: the first)."
+SKIP_ROWS_HELP = "Lines to skip above a CSV/TSV header (a title row, for instance)."
+
 
 def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
     """A YYYY-MM-DD option value (today, in JST, when not given)."""

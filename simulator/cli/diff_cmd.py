@@ -10,6 +10,8 @@ from rich.table import Table
 from simulator import atomic, progress
 from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.cli.common import (
+    SHEET_HELP,
+    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -80,6 +82,8 @@ def diff_cmd(
     phone_column: str | None = typer.Option(None, "--phone-column"),
     carrier_column: str | None = typer.Option(None, "--carrier-column"),
     encoding: str | None = typer.Option(None, "--encoding"),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
     out: Path | None = typer.Option(None, "--out", help="Write diff.json and changes.parquet."),
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -106,6 +110,8 @@ def diff_cmd(
             phone_column=phone_column,
             carrier_column=carrier_column,
             encoding=encoding,
+            sheet=sheet,
+            skip_rows=skip_rows,
             progress=progress.wanted(quiet),
         )
     result = DiffResult.of(run)

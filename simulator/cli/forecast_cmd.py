@@ -10,6 +10,8 @@ import typer
 from simulator import progress
 from simulator.analysis.run import ForecastOptions, forecast
 from simulator.cli.common import (
+    SHEET_HELP,
+    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -45,6 +47,8 @@ def forecast_cmd(
     phone_column: str | None = typer.Option(None, "--phone-column"),
     carrier_column: str | None = typer.Option(None, "--carrier-column"),
     encoding: str | None = typer.Option(None, "--encoding"),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
     dedupe: bool = typer.Option(False, "--dedupe", help="Drop repeated numbers."),
     out: Path | None = typer.Option(None, "--out", help="Write report files to this directory."),
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
@@ -70,6 +74,8 @@ def forecast_cmd(
         phone_column=phone_column,
         carrier_column=carrier_column,
         encoding=encoding,
+        sheet=sheet,
+        skip_rows=skip_rows,
         dedupe=dedupe,
         rules_dir=rules,
         progress=progress.wanted(quiet),

@@ -849,8 +849,8 @@ def _header_further_down(path: Path, encoding: str, candidates: Sequence[str]) -
         if number > 1 and cells & known:
             above = number - 1
             return (
-                f"the header seems to be line {number}; delete the {above:,} line"
-                f"{'s' if above > 1 else ''} above it (a title?)"
+                f"the header seems to be line {number}; pass --skip-rows {above} or delete "
+                f"the {above:,} line{'s' if above > 1 else ''} above it (a title?)"
             )
     return None
 
