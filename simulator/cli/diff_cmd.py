@@ -34,6 +34,17 @@ def print_diff(diff: Diff) -> None:
         f"message charges change by {fmt_jpy(diff.cost_delta_jpy_excl_tax)} (excl. tax)",
         markup=False,
     )
+    if diff.input.phone_column is not None:
+        stdout.print(
+            f"{diff.input.file or 'the list'}: numbers read from column "
+            f"{diff.input.phone_column!r}"
+            + (
+                f", carriers from column {diff.input.carrier_column!r}"
+                if diff.input.carrier_column
+                else ""
+            ),
+            markup=False,
+        )
     table = Table(title="Changes by plan and carrier", title_justify="left")
     for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost Δ excl. tax"):
         table.add_column(col, justify="left" if col in ("plan", "carrier") else "right")

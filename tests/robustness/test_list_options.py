@@ -84,3 +84,11 @@ def test_the_check_names_the_phone_column_it_read(tmp_path: Path) -> None:
     assert json.loads(command("check", path).out)["input"]["phone_column"] == "tel"
     text = kpsim_here("recipients", "check", path, "-q")
     assert "phone column 'tel'" in " ".join(text.out.split())
+
+
+def test_the_diff_names_the_phone_column_it_read(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("tel,name\n09012345678,a\n", encoding="utf-8")
+    assert json.loads(command("diff", path).out)["input"]["phone_column"] == "tel"
+    text = kpsim_here("diff", path, "--from", "2020-01-01", "--to", AS_OF, "-q")
+    assert "numbers read from column 'tel'" in " ".join(text.out.split())
