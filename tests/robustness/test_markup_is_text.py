@@ -54,3 +54,16 @@ def test_diff_text_shows_a_markup_message_as_written(bracketed: Path) -> None:
         "diff", bracketed, "--from", "2020-01-01", "--to", AS_OF, "--message", "[/b]x", "-q"
     )
     assert run.code == EXIT_OK, run.err
+
+
+def test_the_progress_bar_shows_a_markup_file_name_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "a["
+    folder.mkdir()
+    path = folder / "b]x.csv"  # the label holds `[/b]`
+    shutil.copy(LIST, path)
+    monkeypatch.setenv("KPSIM_PROGRESS", "1")
+    run = kpsim_here("recipients", "check", path)
+    assert run.code == EXIT_OK, run.err
+    assert "a[/b]x" in run.err
