@@ -124,7 +124,7 @@ def _options(message: object, as_of: object, options: dict[str, Any]) -> Forecas
             typed[name] = _pairs(value, name, "amounts (int, float, Decimal or str)")
         elif name == "assume":
             typed[name] = _pairs(value, name, "assumption values (str)")
-        elif name in ("sender_ids", "period_days"):
+        elif name in ("sender_ids", "period_days", "skip_rows"):
             typed[name] = _count(value, name)
         elif name in ("price_book", "rules_dir"):
             typed[name] = _path(value, name)
@@ -132,8 +132,6 @@ def _options(message: object, as_of: object, options: dict[str, Any]) -> Forecas
             if not isinstance(value, bool):
                 raise _wrong(name, value, "True or False")
             typed[name] = value
-        elif name in ("skip_rows",):
-            typed[name] = _count(value, name)
         else:
             typed[name] = _optional_text(value, name)
     return ForecastOptions(message=message, as_of=_date(as_of), **typed)
