@@ -103,13 +103,13 @@ class Meter:
         if enabled:
             self._bar = Progress(
                 SpinnerColumn(finished_text="✓"),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),  # a file name, not markup
                 BarColumn(),
                 CountColumn(unit),
                 RateColumn(unit),
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
-                console=Console(stderr=True, highlight=False),
+                console=Console(stderr=True, highlight=False, markup=False),
                 redirect_stdout=False,
                 redirect_stderr=False,
             )

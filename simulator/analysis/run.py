@@ -17,6 +17,7 @@ from simulator.engine.rates import PlanTerms, plan_terms, unit_prices_by_carrier
 from simulator.engine.stream import check_list, collect_streaming
 from simulator.engine.uncertainty import cost_uncertainty
 from simulator.errors import UsageError
+from simulator.message.render import fixed_text
 from simulator.numbers.counts import ListCounts
 from simulator.numbers.recipients import passthrough_names, read_recipients
 from simulator.pricing.resolve import ResolvedPrices
@@ -46,6 +47,8 @@ class ForecastOptions:
     phone_column: str | None = None
     carrier_column: str | None = None
     encoding: str | None = None
+    sheet: str | None = None
+    skip_rows: int = 0
     dedupe: bool = False
     rules_dir: Path | None = None
     input_name: str | None = None
@@ -59,6 +62,9 @@ class ForecastRun:
     `simulator.result` turns into the typed `Forecast` summary."""
 
     checked_frame: pl.LazyFrame
+    phone_column: str
+    """The list's column the numbers were read from (found by name, or --phone-column)."""
+    carrier_column: str | None
     rows: pl.LazyFrame
     rules_in_force: pl.DataFrame
     ruleset: RuleSet
@@ -114,6 +120,8 @@ def forecast(
         carrier_column=options.carrier_column,
         encoding=options.encoding,
         ruleset=ctx.ruleset,
+        sheet=options.sheet,
+        skip_rows=options.skip_rows,
     )
     passthrough = passthrough_names(source.columns, source.phone_column)
     message = message_expr(options.message, list(passthrough.values()))
@@ -129,7 +137,7 @@ def forecast(
         meter.step("pricing", counted=False)
         prices = ctx.prices(options.prices)
         unit_prices = prices.unit_price_frame()
-        terms = plan_terms(ctx, None if message.templated else options.message)
+        terms = plan_terms(ctx, fixed_text(options.message))
         pricing = price_list(
             checked.frame if message.templated else checked.derived,
             terms,
@@ -152,6 +160,8 @@ def forecast(
         )
     return ForecastRun(
         checked_frame=checked.frame,
+        phone_column=source.phone_column,
+        carrier_column=source.carrier_column,
         rows=pricing.rows,
         rules_in_force=ctx.rules_in_force,
         ruleset=ctx.ruleset,

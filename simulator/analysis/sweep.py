@@ -27,7 +27,7 @@ from simulator.engine.context import RuleContext
 from simulator.engine.rates import expected_message_sen, message_costs, plan_terms
 from simulator.engine.uncertainty import ALLOCATION, LOOKUP
 from simulator.errors import UsageError
-from simulator.message.render import parse_template
+from simulator.message.render import fixed_text
 from simulator.numbers import reasons
 from simulator.pricing.fees import fixed_fee_sen
 
@@ -313,13 +313,13 @@ def message_text(message: str | None) -> str:
     """The text one message carries; placeholders vary per recipient, so a sweep refuses them."""
     if not message:
         raise UsageError("the message is empty", hint="give message=TEXT or a MessageLength axis")
-    pieces = parse_template(message)
-    if any(p.is_placeholder for p in pieces):
+    text = fixed_text(message)
+    if text is None:
         raise UsageError(
             "a sweep prices one fixed message, not a template",
             hint="fill the {placeholders} with a typical value",
         )
-    return "".join(p.text for p in pieces)
+    return text
 
 
 def plan_rates(ctx: RuleContext, scn: Scenario) -> dict[str, PlanRate]:

@@ -14,12 +14,18 @@ from rich.console import Console
 
 from simulator.clock import today_in_japan
 from simulator.errors import UsageError
+from simulator.message.source import checked_text
 from simulator.numbers.reader import is_read_error, read_error
 from simulator.result.document import to_json
 from simulator.rules.ruleset import RuleSet
 
-stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup=False: cells, column names, file names and messages come from the user, and rich would
+# read `abc[/b]` as a closing tag (and crash) or `[red]` as a style; kpsim styles nothing by markup.
+stdout = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 120)
+stderr = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+SHEET_HELP = "Workbook sheet to read (default: the first)."
+SKIP_ROWS_HELP = "Lines to skip above a CSV/TSV header (a title row, for instance)."
 
 
 def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
@@ -38,10 +44,17 @@ def parse_pairs(values: list[str] | None, *, option: str) -> dict[str, str]:
     """`NAME=VALUE` options into a dict; a malformed pair is a usage error."""
     out: dict[str, str] = {}
     for item in values or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
+        name, sep, value = checked_text(item, option=option).partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
             raise UsageError(f"{option} {item!r} is not NAME=VALUE")
-        out[name.strip()] = value.strip()
+        if out.get(name, value) != value:
+            raise UsageError(
+                f"{option} {name} is given twice, as {out[name]!r} and {value!r}",
+                hint="give each name once",
+                code="conflicting_values",
+            )
+        out[name] = value
     return out
 
 

@@ -10,6 +10,8 @@ from rich.table import Table
 from simulator import atomic, progress
 from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.cli.common import (
+    SHEET_HELP,
+    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -18,6 +20,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
+from simulator.message.source import checked_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.result.diff import Diff, DiffResult
@@ -31,6 +34,17 @@ def print_diff(diff: Diff) -> None:
         f"message charges change by {fmt_jpy(diff.cost_delta_jpy_excl_tax)} (excl. tax)",
         markup=False,
     )
+    if diff.input.phone_column is not None:
+        stdout.print(
+            f"{diff.input.file or 'the list'}: numbers read from column "
+            f"{diff.input.phone_column!r}"
+            + (
+                f", carriers from column {diff.input.carrier_column!r}"
+                if diff.input.carrier_column
+                else ""
+            ),
+            markup=False,
+        )
     table = Table(title="Changes by plan and carrier", title_justify="left")
     for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost Δ excl. tax"):
         table.add_column(col, justify="left" if col in ("plan", "carrier") else "right")
@@ -61,7 +75,7 @@ def print_diff(diff: Diff) -> None:
 
 
 def diff_cmd(
-    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
     from_: str = typer.Option(..., "--from", help="Earlier date YYYY-MM-DD."),
     to: str = typer.Option(..., "--to", help="Later date YYYY-MM-DD."),
     plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
@@ -70,11 +84,17 @@ def diff_cmd(
     assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE on both sides."),
     assume_a: list[str] | None = typer.Option(None, "--assume-a", help="NAME=VALUE, from side."),
     assume_b: list[str] | None = typer.Option(None, "--assume-b", help="NAME=VALUE, to side."),
-    rules_a: Path | None = typer.Option(None, "--rules-a", help="Rules directory, from side."),
-    rules_b: Path | None = typer.Option(None, "--rules-b", help="Rules directory, to side."),
+    rules_a: Path | None = typer.Option(
+        None, "--rules-a", readable=False, help="Rules directory, from side."
+    ),
+    rules_b: Path | None = typer.Option(
+        None, "--rules-b", readable=False, help="Rules directory, to side."
+    ),
     phone_column: str | None = typer.Option(None, "--phone-column"),
     carrier_column: str | None = typer.Option(None, "--carrier-column"),
     encoding: str | None = typer.Option(None, "--encoding"),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
     out: Path | None = typer.Option(None, "--out", help="Write diff.json and changes.parquet."),
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -93,7 +113,7 @@ def diff_cmd(
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
             plans=chosen,
-            message=message,
+            message=checked_text(message, option="--message"),
             assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
             assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
             rules_a=rules_a,
@@ -101,6 +121,8 @@ def diff_cmd(
             phone_column=phone_column,
             carrier_column=carrier_column,
             encoding=encoding,
+            sheet=sheet,
+            skip_rows=skip_rows,
             progress=progress.wanted(quiet),
         )
     result = DiffResult.of(run)

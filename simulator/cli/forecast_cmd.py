@@ -10,6 +10,8 @@ import typer
 from simulator import progress
 from simulator.analysis.run import ForecastOptions, forecast
 from simulator.cli.common import (
+    SHEET_HELP,
+    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -17,41 +19,18 @@ from simulator.cli.common import (
     reading_list,
     stdout,
 )
-from simulator.errors import InputError
+from simulator.message.source import checked_text, message_text
 from simulator.report.outputs import forecast_sinks, write_report_files
 from simulator.report.text import print_forecast
 from simulator.result.summarise import ForecastResult
 
 
-def read_message(message: str | None, message_file: Path | None) -> str:
-    """The message text from --message or --message-file (UTF-8), exactly one of them."""
-    if (message is None) == (message_file is None):
-        raise InputError("give exactly one of --message TEXT or --message-file FILE")
-    if message is not None:
-        return message
-    assert message_file is not None
-    try:
-        text = message_file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("message file not found", file=message_file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read message file: {exc.strerror}", file=message_file) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"message file is not UTF-8 (byte {exc.start})",
-            file=message_file,
-            hint="save it as UTF-8",
-        ) from None
-    text = text.removesuffix("\n").removesuffix("\r")
-    if not text:
-        raise InputError("message file is empty", file=message_file)
-    return text
-
-
 def forecast_cmd(
-    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
     message: str | None = typer.Option(None, "--message", help="Message text ({column} fills in)."),
-    message_file: Path | None = typer.Option(None, "--message-file", help="UTF-8 message file."),
+    message_file: Path | None = typer.Option(
+        None, "--message-file", readable=False, help="Message file (UTF-8, UTF-16 or CP932)."
+    ),
     plans: str | None = typer.Option(
         None, "--plans", help="Comma-separated, e.g. standard,lite,full."
     ),
@@ -60,29 +39,33 @@ def forecast_cmd(
     kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
     sender_ids: int = typer.Option(1, "--sender-ids", help="Registered sender IDs (fees)."),
     period_days: int = typer.Option(30, "--period-days", help="Campaign length in days (fees)."),
-    price_book: Path | None = typer.Option(None, "--price-book", help="Your price book (YAML)."),
+    price_book: Path | None = typer.Option(
+        None, "--price-book", readable=False, help="Your price book (YAML)."
+    ),
     price: list[str] | None = typer.Option(None, "--price", help="NAME=VALUE price override."),
     assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE assumption."),
     phone_column: str | None = typer.Option(None, "--phone-column"),
     carrier_column: str | None = typer.Option(None, "--carrier-column"),
     encoding: str | None = typer.Option(None, "--encoding"),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
     dedupe: bool = typer.Option(False, "--dedupe", help="Drop repeated numbers."),
     out: Path | None = typer.Option(None, "--out", help="Write report files to this directory."),
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
-    rules: Path | None = typer.Option(None, "--rules", help="Rules directory."),
+    rules: Path | None = typer.Option(None, "--rules", readable=False, help="Rules directory."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
 ) -> None:
     """Forecast cost and sender display of each plan for a recipient list on a date."""
     from simulator.rules.ruleset import load_ruleset
 
-    text = read_message(message, message_file)
+    text = message_text(message, message_file)
     options = ForecastOptions(
         message=text,
         as_of=parse_date(as_of),
         plans=parse_plans(plans, load_ruleset(rules)),
-        sender=sender,
-        kp_sender=kp_sender,
+        sender=None if sender is None else checked_text(sender, option="--sender"),
+        kp_sender=None if kp_sender is None else checked_text(kp_sender, option="--kp-sender"),
         sender_ids=sender_ids,
         period_days=period_days,
         price_book=price_book,
@@ -91,6 +74,8 @@ def forecast_cmd(
         phone_column=phone_column,
         carrier_column=carrier_column,
         encoding=encoding,
+        sheet=sheet,
+        skip_rows=skip_rows,
         dedupe=dedupe,
         rules_dir=rules,
         progress=progress.wanted(quiet),

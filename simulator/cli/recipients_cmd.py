@@ -11,7 +11,15 @@ import typer
 from rich.table import Table
 
 from simulator import progress
-from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
+from simulator.cli.common import (
+    SHEET_HELP,
+    SKIP_ROWS_HELP,
+    parse_date,
+    parse_pairs,
+    print_json,
+    reading_list,
+    stdout,
+)
 from simulator.engine.stream import check_list, collect_streaming
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
@@ -97,7 +105,7 @@ def print_summary(summary: CheckSummary) -> None:
 
 @app.command("check")
 def check_cmd(
-    file: Path = typer.Argument(..., help="Recipient list: CSV, TSV or Parquet."),
+    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
     phone_column: str | None = typer.Option(
         None, "--phone-column", help="Column with the numbers (default: found by name)."
     ),
@@ -110,6 +118,8 @@ def check_cmd(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan)."
     ),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
     dedupe: bool = typer.Option(
         False, "--dedupe", help="Reject later occurrences of a number (reason duplicate)."
     ),
@@ -121,7 +131,7 @@ def check_cmd(
     full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
     rules: Path | None = typer.Option(
-        None, "--rules", help="Rules directory (default: the shipped rules/)."
+        None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
     ),
     assume: list[str] | None = typer.Option(
         None, "--assume", help="NAME=VALUE: switch a named assumption."
@@ -138,6 +148,8 @@ def check_cmd(
         carrier_column=carrier_column,
         encoding=encoding,
         ruleset=rs,
+        sheet=sheet,
+        skip_rows=skip_rows,
     )
     with Meter(enabled=progress.wanted(quiet)) as meter, contextlib.ExitStack() as stack:
         checked = check_list(

@@ -20,7 +20,9 @@ from simulator.rules.ruleset import load_ruleset, rules_dir
 
 app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
 
-RulesOpt = typer.Option(None, "--rules", help="Rules directory (default: the shipped rules/).")
+RulesOpt = typer.Option(
+    None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
+)
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 AssumeOpt = typer.Option(None, "--assume", help="NAME=VALUE: switch a named assumption.")
 AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan).")
@@ -28,7 +30,9 @@ AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in
 
 @app.command("lint")
 def lint_cmd(
-    directory: Path | None = typer.Argument(None, help="Rules directory (default: rules/)."),
+    directory: Path | None = typer.Argument(
+        None, readable=False, help="Rules directory (default: rules/)."
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """Check the rule files: schema, references, dates, gaps, invariants, assumptions."""

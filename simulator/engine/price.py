@@ -17,7 +17,7 @@ import polars as pl
 from simulator.engine.rates import PlanTerms
 from simulator.engine.uncertainty import ROWS_SCHEMA
 from simulator.message.count import parts_expr
-from simulator.message.render import parse_template, render_expr
+from simulator.message.render import fixed_text, render_expr
 from simulator.numbers.reader import ROW
 
 OUTCOME_COLUMNS = [
@@ -136,10 +136,10 @@ class Message:
 
 def message_expr(message: str, columns: Sequence[str]) -> Message:
     """The message per row; a fixed text stays one literal."""
-    pieces = parse_template(message)
-    if any(p.is_placeholder for p in pieces):
+    text = fixed_text(message)
+    if text is None:
         return Message(render_expr(message, columns), True)
-    return Message(pl.lit("".join(p.text for p in pieces), dtype=pl.Utf8).alias("message"), False)
+    return Message(pl.lit(text, dtype=pl.Utf8).alias("message"), False)
 
 
 def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
@@ -148,8 +148,10 @@ def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
     n = pl.col(weight) if weight is not None else None
     return priced.group_by("plan", "carrier", "plan_status").agg(
         pl.len().alias("recipients") if n is None else n.sum().alias("recipients"),
-        (pl.col("parts") if n is None else pl.col("parts").cast(pl.Int64) * n).sum().alias("parts"),
-        (pl.col("cost_sen") if n is None else pl.col("cost_sen") * n).sum().alias("cost_sen"),
+        # Summed as 128-bit integers: a list of millions at a price book's largest amount
+        # overflows Int64 (9.2e18 sen), and a wrapped sum would be a wrong figure, not an error.
+        (pl.col("parts").cast(pl.Int128) * (1 if n is None else n)).sum().alias("parts"),
+        (pl.col("cost_sen").cast(pl.Int128) * (1 if n is None else n)).sum().alias("cost_sen"),
         pl.col("route").first(),
         pl.col("sender_kind").first(),
         pl.col("sender_value").first(),

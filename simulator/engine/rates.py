@@ -46,8 +46,9 @@ def _terms(ctx: RuleContext, plan: str, counted_text: str | None) -> PlanTerms:
 
 
 def plan_terms(ctx: RuleContext, counted_text: str | None) -> dict[str, PlanTerms]:
-    """Per plan of `ctx`, in order: its terms for a message of `counted_text` (None: a template,
-    whose parts are counted per recipient)."""
+    """Per plan of `ctx`, in order: its terms for a message sending `counted_text`, the text as
+    rendered (`simulator.message.fixed_text`: `{{` is one `{`), or None for a template, whose
+    parts are counted per recipient."""
     return {plan: _terms(ctx, plan, counted_text) for plan in ctx.plans}
 
 

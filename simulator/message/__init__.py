@@ -14,7 +14,7 @@ from simulator.message.profiles import (
     load_segmentation_rules,
     profile_for,
 )
-from simulator.message.render import placeholders, render_expr
+from simulator.message.render import fixed_text, placeholders, render_expr
 
 __all__ = [
     "PARTS_DTYPE",
@@ -22,6 +22,7 @@ __all__ = [
     "Profile",
     "SegmentationRules",
     "count_parts",
+    "fixed_text",
     "load_segmentation_rules",
     "parts_columns",
     "parts_expr",

@@ -67,6 +67,16 @@ def placeholders(template: str) -> list[str]:
     return list(dict.fromkeys(p.text for p in parse_template(template) if p.is_placeholder))
 
 
+def fixed_text(template: str) -> str | None:
+    """The text sent for a template without placeholders (`{{` and `}}` become `{` and `}`);
+    None when it has placeholders. Parts and lengths are counted on this text, never on the
+    template as written."""
+    pieces = parse_template(template)
+    if any(p.is_placeholder for p in pieces):
+        return None
+    return "".join(p.text for p in pieces)
+
+
 def render_expr(template: str, available_columns: Sequence[str]) -> pl.Expr:
     """The message text, one value per row (named `message`); null values render as empty text."""
     pieces = parse_template(template)

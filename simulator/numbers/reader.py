@@ -445,12 +445,13 @@ def _scan_text(path: Path, csv_path: Path, skip_rows: int = 0) -> pl.LazyFrame:
         "skip_lines": skip,
     }
     try:
-        head = pl.read_csv(csv_path, n_rows=1, **options)  # type: ignore[arg-type]
+        head = pl.scan_csv(csv_path, glob=False, **options).head(1).collect()  # type: ignore[arg-type]
     except pl.exceptions.PolarsError as exc:
         raise read_error(path, exc, csv_path) from None
     if head.height == 0:
         raise _no_data_rows(path, csv_path, first, header_line=skip + 1)
-    return pl.scan_csv(csv_path, **options)  # type: ignore[arg-type]
+    # glob=False: a file named `list[1].csv` is that file, not a pattern matching `list1.csv`
+    return pl.scan_csv(csv_path, glob=False, **options)  # type: ignore[arg-type]
 
 
 def _phone_field(separator: str) -> re.Pattern[bytes]:
@@ -658,7 +659,7 @@ def _as_text(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 def _scan_parquet(path: Path) -> pl.LazyFrame:
     try:
-        lf = pl.scan_parquet(path)
+        lf = pl.scan_parquet(path, glob=False)
         schema = lf.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(
@@ -848,8 +849,8 @@ def _header_further_down(path: Path, encoding: str, candidates: Sequence[str]) -
         if number > 1 and cells & known:
             above = number - 1
             return (
-                f"the header seems to be line {number}; delete the {above:,} line"
-                f"{'s' if above > 1 else ''} above it (a title?)"
+                f"the header seems to be line {number}; pass --skip-rows {above} or delete "
+                f"the {above:,} line{'s' if above > 1 else ''} above it (a title?)"
             )
     return None
 

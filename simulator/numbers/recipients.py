@@ -88,8 +88,12 @@ def read_recipients(
     carrier_column: str | None = None,
     encoding: str | None = None,
     ruleset: RuleSet | None = None,
+    sheet: str | None = None,
+    skip_rows: int = 0,
 ) -> RecipientSource:
-    """Open a CSV/TSV/Parquet file or a polars frame and find its phone and carrier columns."""
+    """Open a CSV/TSV/Parquet file, a workbook's sheet (`sheet`, else the first) or a polars
+    frame and find its phone and carrier columns; `skip_rows` lines above a text file's header
+    are skipped."""
     rs = ruleset or load_ruleset(None)
     return read_source(
         source,
@@ -97,6 +101,8 @@ def read_recipients(
         phone_column=phone_column,
         carrier_column=carrier_column,
         encoding=encoding,
+        sheet=sheet,
+        skip_rows=skip_rows,
     )
 
 
@@ -148,6 +154,8 @@ class CheckOptions(TypedDict, total=False):
     phone_column: str | None
     carrier_column: str | None
     encoding: str | None
+    sheet: str | None
+    skip_rows: int
     dedupe: bool
 
 
@@ -160,6 +168,8 @@ def setup_check(
     phone_column: str | None = None,
     carrier_column: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
+    skip_rows: int = 0,
     dedupe: bool = False,
 ) -> CheckSetup:
     """Open the list (unless already open) and compile the rules for `as_of`."""
@@ -176,6 +186,8 @@ def setup_check(
             phone_column=phone_column,
             carrier_column=carrier_column,
             encoding=encoding,
+            sheet=sheet,
+            skip_rows=skip_rows,
         )
     )
     return CheckSetup(
@@ -307,10 +319,15 @@ COUNTED = (
 
 def counts_query(checked: pl.LazyFrame) -> pl.LazyFrame:
     """Rows and duplicates per combination of the counted columns: a small table from which
-    every count of the summary follows (one streaming aggregation)."""
+    every count of the summary follows (one streaming aggregation). `duplicates` counts the
+    repeats `--dedupe` rejects (or has rejected): a repeated landline is rejected as a landline
+    either way, so it is not one of them."""
+    repeat = pl.col("dup_of").is_not_null() & (
+        pl.col("reject_reason").is_null() | (pl.col("reject_reason") == "duplicate")
+    )
     return (
         checked.group_by(COUNTED)
-        .agg(pl.len().alias("n"), pl.col("dup_of").is_not_null().sum().alias("duplicates"))
+        .agg(pl.len().alias("n"), repeat.sum().alias("duplicates"))
         .with_columns(pl.col(COUNTED).cast(pl.String))
     )
 

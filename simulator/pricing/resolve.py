@@ -14,6 +14,7 @@ from simulator.errors import InputError, NotApplicableError, UsageError
 from simulator.pricing.book import PriceBook, PriceItem, TaxRate
 from simulator.pricing.tax import tax_incl_sen as tax_incl_sen
 from simulator.rules.dating import in_force
+from simulator.rules.prices import MAX_AMOUNT_JPY
 
 AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
 
@@ -89,6 +90,12 @@ def parse_amount_sen(value: str, *, what: str) -> int:
         raise UsageError(
             f"{what}: {value!r} is not an amount in JPY",
             hint="use a number >= 0 with at most 2 decimals, e.g. 11 or 10.50",
+        )
+    if Decimal(text) > MAX_AMOUNT_JPY:
+        raise UsageError(
+            f"{what}: {value!r} is more than the {MAX_AMOUNT_JPY:,} JPY a price may be",
+            hint="a price book allows the same maximum",
+            code="amount_too_large",
         )
     return int(Decimal(text) * 100)
 

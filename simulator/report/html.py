@@ -52,7 +52,7 @@ def prices_used(summary: Forecast) -> str:
 
 def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
     """One HTML page with no external resources (images inlined)."""
-    console = Console(record=True, width=140, file=io.StringIO(), force_jupyter=False)
+    console = Console(record=True, width=140, file=io.StringIO(), force_jupyter=False, markup=False)
     console.print(render_forecast(summary))
     tables = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
     images = "".join(f"<figure>{_img(p)}</figure>" for p in charts.values())

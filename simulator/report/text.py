@@ -108,6 +108,18 @@ def rejects_table(summary: Forecast) -> Table | None:
 
 def render_forecast(summary: Forecast) -> Group:
     parts: list[RenderableType] = [comparison_table(summary)]
+    source = summary.input
+    if source.phone_column is not None:
+        parts.append(
+            Text(
+                f"{source.file or 'the list'}: numbers read from column {source.phone_column!r}"
+                + (
+                    f", carriers from column {source.carrier_column!r}"
+                    if source.carrier_column
+                    else ""
+                )
+            )
+        )
     rejects = rejects_table(summary)
     if rejects is not None:
         parts.append(rejects)

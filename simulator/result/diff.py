@@ -15,7 +15,7 @@ from simulator.analysis.diff import KINDS, DiffRun
 from simulator.pricing.money import sen_to_jpy
 from simulator.privacy import mask_expr
 from simulator.result.document import Document, Model, Yen
-from simulator.result.forecast import Forecast
+from simulator.result.forecast import Forecast, ForecastInput
 from simulator.result.summarise import ForecastResult
 from simulator.rules.ruleset import RuleSet
 
@@ -60,6 +60,8 @@ class Diff(Document):
 
     from_: dt.date = Field(alias="from")
     to: dt.date
+    input: ForecastInput = Field(default_factory=ForecastInput)
+    """The list read and its phone and carrier columns (the same on both sides)."""
     plans: list[str]
     rows_in: int
     rows_ok_from: int
@@ -169,6 +171,7 @@ def summarise_diff(run: DiffRun, before: Forecast, after: Forecast) -> Diff:
     return Diff(
         from_=before.as_of,
         to=after.as_of,
+        input=after.input,
         plans=list(plans),
         rows_in=after.rows_in,
         rows_ok_from=before.rows_ok,

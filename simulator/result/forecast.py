@@ -61,7 +61,12 @@ class PlanResult(Model):
 
 
 class ForecastInput(Model):
+    """The list read: its name and the columns used (`phone_column` None only in documents
+    written before kpsim said which column it read)."""
+
     file: str | None = None
+    phone_column: str | None = None
+    carrier_column: str | None = None
 
 
 class MessageInfo(Model):

@@ -202,7 +202,11 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
     warnings.extend(price_warnings(run.prices, plans))
     return Forecast(
         as_of=opts.as_of,
-        input=ForecastInput(file=opts.input_name),
+        input=ForecastInput(
+            file=opts.input_name,
+            phone_column=run.phone_column,
+            carrier_column=run.carrier_column,
+        ),
         message=MessageInfo(
             template=opts.message if run.templated else None, templated=run.templated
         ),

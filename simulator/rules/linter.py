@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -77,6 +79,8 @@ class FindingCode(StrEnum):
     """numbering.yaml is invalid or cites unknown sources or assumptions."""
     SEGMENTATION = "segmentation"
     """segmentation.yaml is invalid or names unknown plans, sources or assumption values."""
+    CARRIER_NAME = "carrier-name"
+    """One carrier-lookup name (id, name, label, alias or MCC-MNC) is claimed by two carriers."""
     PRICES = "prices"
     """prices.yaml is invalid, cites unknown sources or names a rounding kpsim lacks."""
     PORTING = "porting"
@@ -411,7 +415,55 @@ def check_porting(rs: RuleSet) -> list[Finding]:
 
 Check = Callable[[RuleSet], list[Finding]]
 
-CROSS_FILE_CHECKS: tuple[Check, ...] = (check_chains, check_outcomes, check_plan_invariants)
+# What a carrier-lookup value loses before it is compared: simulator.numbers.carrier folds it by
+# NFKC, turns the dashes and tildes typed in Japanese lists into '-' and drops invisible
+# characters, then drops these; lint drops them all at once (it may only be stricter).
+LOOKUP_NOISE = re.compile(
+    "株式会社|[\\s.\\-!,_/()・ー‐‒–—―−〜~一⁃﹘\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+)
+MCCMNC_3DIGIT_MNC = re.compile(r"[0-9]{3}0[0-9]{2}")
+
+
+def lookup_key(name: str) -> str:
+    """The key a carrier-lookup column's value is matched by (`Y!mobile` -> `ymobile`)."""
+    key = LOOKUP_NOISE.sub("", unicodedata.normalize("NFKC", name).lower())
+    return key[:3] + key[4:] if MCCMNC_3DIGIT_MNC.fullmatch(key) else key
+
+
+def check_carrier_names(rs: RuleSet) -> list[Finding]:
+    """No lookup name (after folding case, width, spaces and punctuation) names two carriers:
+    `forecast` could not tell which carrier a lookup column's value means."""
+    path = rs.directory / "carriers.yaml"
+    lines = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
+    claimed: dict[str, str] = {}
+    out: list[Finding] = []
+    for carrier in rs.carriers.values():
+        names = [carrier.id, carrier.name, *carrier.allocation_labels, *carrier.aliases]
+        for name in [*names, *carrier.mccmnc]:
+            key = lookup_key(name)
+            owner = claimed.setdefault(key, carrier.id)
+            if owner != carrier.id:
+                line = next(
+                    (i for i, text in enumerate(lines, 1) if f"id: {carrier.id}" in text), 1
+                )
+                out.append(
+                    Finding(
+                        str(path),
+                        line,
+                        Code.CARRIER_NAME,
+                        f"carrier name {name!r} is claimed by both {owner} and {carrier.id}; "
+                        "a carrier-lookup value must name one carrier",
+                    )
+                )
+    return out
+
+
+CROSS_FILE_CHECKS: tuple[Check, ...] = (
+    check_chains,
+    check_outcomes,
+    check_plan_invariants,
+    check_carrier_names,
+)
 """Run when every reference resolves; `check_combinations` then runs if they find nothing."""
 
 FILE_CHECKS: tuple[Check, ...] = (check_numbering, check_segmentation, check_prices, check_porting)
@@ -432,7 +484,15 @@ def lint_ruleset(rs: RuleSet) -> list[Finding]:
 
 def lint(directory: str | Path | None = None) -> list[Finding]:
     """All findings for a rules directory (schema errors first; cross-checks need valid files)."""
-    path = rules_dir(directory)
+    try:
+        path = rules_dir(directory)
+    except RulesError as err:
+        raise RulesError(
+            err.message,
+            file=err.file,
+            hint="give the rules directory as the argument: kpsim rules lint DIR",
+            code=err.code,
+        ) from None
     try:
         rs = load_ruleset(path)
     except RulesError as err:

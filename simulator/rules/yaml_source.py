@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulator.errors import RulesError
+from simulator.errors import KpsimError, RulesError
 
 MAX_RULE_FILE_BYTES = 2_000_000
 MAX_NESTING = 64
@@ -52,28 +52,42 @@ class YamlDocument:
         return line
 
 
-def read_yaml(path: Path) -> YamlDocument:
-    """Parse one YAML file; any syntax problem, alias or oversize file is a one-line RulesError."""
+def read_bounded(
+    path: Path,
+    *,
+    limit: int,
+    error: type[KpsimError] = RulesError,
+    what: str = "a rule file",
+    hint: str = "pass the path of a YAML file",
+    noun: str = "file",
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; a folder, device or pipe, an
+    unreadable file or a bigger one is a one-line `error` (codes `not_a_file`, `not_found`,
+    `unreadable`, `too_large`). Never reads more than the limit (/dev/zero, a /proc file)."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise RulesError(
+            raise error(
                 "not a regular file (a folder, device or pipe)",
                 file=path,
-                hint="pass the path of a YAML file",
+                hint=hint,
                 code="not_a_file",
             )
-        with path.open("rb") as fh:  # never more than the limit: /dev/zero or a /proc file
-            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{noun} not found", file=path, code="not_found") from None
     except OSError as exc:
-        raise RulesError(
-            f"cannot read file: {exc.strerror}", file=path, code="unreadable"
-        ) from None
-    if len(raw) > MAX_RULE_FILE_BYTES:
-        raise RulesError(
-            f"file is more than the {MAX_RULE_FILE_BYTES} bytes a rule file may have",
-            file=path,
-            code="too_large",
+        raise error(f"cannot read {noun}: {exc.strerror}", file=path, code="unreadable") from None
+    if len(raw) > limit:
+        raise error(
+            f"file is more than the {limit} bytes {what} may have", file=path, code="too_large"
         )
+    return raw
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse one YAML file; any syntax problem, alias or oversize file is a one-line RulesError."""
+    raw = read_bounded(path, limit=MAX_RULE_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -170,12 +170,16 @@ def test_forecast_json_error_is_an_object_with_error(tmp_path: Path) -> None:
     assert "error" in json.loads(done.stdout)
 
 
-def test_message_file_that_is_not_utf8_is_refused(recipients_csv: Path, tmp_path: Path) -> None:
+def test_message_file_that_is_neither_utf8_nor_cp932_is_refused(
+    recipients_csv: Path, tmp_path: Path
+) -> None:
+    """A CP932 message file is read like a CP932 list (tests/robustness/test_cli_options.py);
+    bytes no text encoding kpsim detects explains are refused."""
     bad = tmp_path / "msg.txt"
-    bad.write_bytes("こんにちは".encode("cp932"))
+    bad.write_bytes(b"\x80\xff\xfe\x81\x00")
     done = kpsim("forecast", recipients_csv, "--message-file", bad)
     assert done.returncode == 3
-    assert "not UTF-8" in done.stderr
+    assert "msg.txt" in done.stderr
 
 
 SENDERS = ("--sender", "SHOP", "--kp-sender", "KPSHOP")

@@ -243,8 +243,10 @@ def test_a_user_file_that_is_not_a_price_book_is_an_input_error(
 
 
 def test_a_missing_user_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read file"):
+    with pytest.raises(InputError) as caught:
         load_price_book(tmp_path / "nope.yaml")
+    assert caught.value.code == "not_found"
+    assert caught.value.file == str(tmp_path / "nope.yaml")
 
 
 # --- the shipped file -------------------------------------------------------------------------
