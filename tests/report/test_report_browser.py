@@ -61,9 +61,7 @@ def assert_figures_match_the_json(page: Page, document: dict) -> None:
         ]
     totals = {n: p["total_jpy_excl_tax"] for n, p in plans.items() if p["sendable"]}
     cheapest = min(totals, key=lambda n: totals[n])
-    assert page.row("comparison", "Cheapest") == [
-        f"✔ {n}" if n == cheapest else "–" for n in plans
-    ]
+    assert page.row("comparison", "Cheapest") == [f"✔ {n}" if n == cheapest else "–" for n in plans]
     assert f"{document['rows_in']:,}" in page.text
     assert page.row("rejects", "Total") == [f"{document['rows_rejected']:,}", ""]
 
