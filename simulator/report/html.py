@@ -33,8 +33,8 @@ def data_uri(path: Path, mime: str = "image/png") -> str:
 
 
 def yen(amount: Decimal | int | float | None) -> str:
-    """`¥12,345` / `¥12,345.50`; an en dash when there is no amount."""
-    return "–" if amount is None else fmt_jpy(amount)
+    """`¥12,345` / `¥12,345.50`; `unknown` when the price is not known."""
+    return fmt_jpy(amount)
 
 
 def signed_yen(amount: Decimal | None) -> str:
@@ -52,11 +52,13 @@ def words(code: str | None) -> str:
     return "–" if code is None else code.replace("_", " ")
 
 
-def all_in_per_message(plan: PlanResult) -> Decimal | None:
+def all_in_per_message(plan: PlanResult) -> str:
     """Total excl. tax including fixed fees, per recipient sent (one message each)."""
-    if plan.total_jpy_excl_tax is None or not plan.recipients:
-        return None
-    return round(plan.total_jpy_excl_tax / plan.recipients, 2)
+    if not plan.recipients:
+        return "–"
+    if plan.total_jpy_excl_tax is None:
+        return fmt_jpy(None)
+    return fmt_jpy(round(plan.total_jpy_excl_tax / plan.recipients, 2))
 
 
 def cheapest(summary: Forecast) -> str | None:

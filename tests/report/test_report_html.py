@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from report_support import read_page, sample_forecast
+from report_support import DATASETS, read_page, sample_forecast
 
 import simulator
 from simulator.report.html import render_html
@@ -81,3 +81,31 @@ def test_the_page_declares_its_language_and_a_japanese_font_stack() -> None:
     assert '<html lang="en">' in html
     for font in ("Noto Sans CJK JP", "Hiragino", "Yu Gothic", "Meiryo"):
         assert font in html
+
+
+def test_a_message_too_long_for_k_premium_shows_the_plans_limit_and_no_yen_total() -> None:
+    long = simulator.forecast(
+        DATASETS / "sample_recipients.csv", message="あ" * 80, as_of="2026-12-01"
+    ).summary
+    page = read_page(render_html(long, {}))
+    assert page.row("message", "lite") == [
+        "non ascii",
+        "80",
+        "too long",
+        "non ascii: 70 in one part, no splitting",
+    ]
+    assert page.row("message", "standard")[2] == "2"
+    assert page.row("comparison", "Total excl. tax")[1:] == ["–", "–"]
+    assert "no: message too long (80 characters" in page.row("comparison", "Sendable")[1]
+
+
+def test_an_unknown_price_reads_unknown_and_a_plan_not_yet_available_says_so() -> None:
+    summary = simulator.forecast(
+        DATASETS / "sample_recipients.csv", message="Hello", as_of="2017-06-01"
+    ).summary
+    page = read_page(render_html(summary, {}))
+    assert page.row("comparison", "Sendable") == ["yes", "no: plan starts 2018-06-25", "yes"]
+    assert page.row("comparison", "Message charges") == ["¥18,530", "–", "unknown"]
+    assert page.row("comparison", "Total excl. tax") == ["¥18,530", "–", "unknown"]
+    assert [r[0] for r in page.rows["message"][1:]] == ["standard", "full"]
+    assert "None" not in page.text and "NaN" not in page.text
