@@ -1,74 +1,136 @@
-"""A self-contained `report.html`: the comparison, rejects, warnings, charts and provenance."""
+"""A self-contained `report.html` rendered from the typed `Forecast` with Jinja2 templates.
+
+Every user-supplied string (file name, message, sender values, examples) goes through Jinja2's
+autoescaping; charts are embedded as data URIs, the stylesheet inline: no external resource.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
-import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
-from rich.console import Console
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from simulator.pricing.money import fmt_jpy
-from simulator.report.text import render_forecast
-from simulator.result.forecast import Forecast
+from simulator.result.forecast import Forecast, PlanResult
+from simulator.result.shared import FIXED, REGISTERED, USER
+
+TEMPLATE = "report.html.j2"
 
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    data_uri: str
 
 
-def rules_used(summary: Forecast) -> str:
-    """Per plan, the rule versions its figures come from, with their sources."""
-    return "".join(
-        f"<li><b>{html.escape(plan)}</b>: "
-        + "; ".join(
-            f"{html.escape(r.id)} (from {r.effective_from.isoformat()}) — "
-            + ", ".join(html.escape(s) for s in r.sources)
-            for r in info.rules
-        )
-        + "</li>"
-        for plan, info in summary.plans.items()
+def data_uri(path: Path, mime: str = "image/png") -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def yen(amount: Decimal | int | float | None) -> str:
+    """`¥12,345` / `¥12,345.50`; `unknown` when the price is not known."""
+    return fmt_jpy(amount)
+
+
+def signed_yen(amount: Decimal | None) -> str:
+    if amount is None:
+        return "–"
+    return ("+" if amount > 0 else "") + fmt_jpy(amount)
+
+
+def count(n: int | None) -> str:
+    return "–" if n is None else f"{n:,}"
+
+
+def words(code: str | None) -> str:
+    """A code (`sender_id_per_30_days`) in words for a reader."""
+    return "–" if code is None else code.replace("_", " ")
+
+
+def all_in_per_message(plan: PlanResult) -> str:
+    """Total excl. tax including fixed fees, per recipient sent (one message each)."""
+    if not plan.recipients:
+        return "–"
+    if plan.total_jpy_excl_tax is None:
+        return fmt_jpy(None)
+    return fmt_jpy(round(plan.total_jpy_excl_tax / plan.recipients, 2))
+
+
+def cheapest(summary: Forecast) -> str | None:
+    """The sendable plan with the lowest known total excl. tax (the first on a tie)."""
+    known = [
+        (p.total_jpy_excl_tax, name)
+        for name, p in summary.plans.items()
+        if p.sendable and p.recipients and p.total_jpy_excl_tax is not None
+    ]
+    return min(known, key=lambda t: t[0])[1] if known else None
+
+
+def difference(summary: Forecast, plan: PlanResult) -> Decimal | None:
+    """A plan's total excl. tax minus the cheapest plan's."""
+    best = cheapest(summary)
+    if best is None or not plan.sendable or plan.total_jpy_excl_tax is None:
+        return None
+    base = summary.plans[best].total_jpy_excl_tax
+    assert base is not None
+    return plan.total_jpy_excl_tax - base
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("simulator.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
+    env.filters.update(yen=yen, signed_yen=signed_yen, count=count, words=words)
+    env.globals.update(
+        SENDER_KINDS=SENDER_KINDS,
+        all_in_per_message=all_in_per_message,
+        difference=difference,
+    )
+    return env
 
 
-def prices_used(summary: Forecast) -> str:
-    """Every price on the forecast's date (amount, unit, basis) and the consumption-tax rate."""
-    p = summary.prices
-    items = "".join(
-        f"<li>{html.escape(name)}: {html.escape(fmt_jpy(item.amount_jpy))} per "
-        f"{html.escape(item.charged_per)} ({html.escape(item.basis)}"
-        + (f", since {item.effective_from.isoformat()}" if item.effective_from else "")
-        + ")</li>"
-        for name, item in p.items.items()
-    )
-    tax = (
-        f"<li>consumption tax: {p.tax.rate_percent}% on the total excl. tax "
-        f"({html.escape(p.tax.basis)})</li>"
-    )
-    return items + tax
+SENDER_KINDS = {
+    REGISTERED: "your registered sender ID",
+    FIXED: "the carrier's fixed code",
+    USER: "your sender value",
+}
+"""What recipients see, by sender kind, under the value itself."""
+
+CHART_TITLES = {
+    "cost_by_plan_and_carrier": "Cost by plan and carrier",
+    "lite_vs_full": "Difference between the last two plans, by carrier",
+    "expected_range": "Expected message charges and 95% range",
+}
 
 
 def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
-    """One HTML page with no external resources (images inlined)."""
-    console = Console(record=True, width=140, file=io.StringIO(), force_jupyter=False, markup=False)
-    console.print(render_forecast(summary))
-    tables = console.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
-    images = "".join(f"<figure>{_img(p)}</figure>" for p in charts.values())
-    day = html.escape(summary.as_of.isoformat())
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>kpsim forecast {day}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
-img{{max-width:100%}} figure{{margin:1em 0}} pre{{font-size:12px}}</style></head>
-<body>
-<h1>SMS campaign forecast — {day}</h1>
-<p>Generated by kpsim {html.escape(summary.kpsim_version)}. Amounts in JPY; phone
-numbers are masked. Input: {html.escape(summary.input.file or "")}.</p>
-{tables}
-<h2>Charts</h2>{images}
-<h2>Where the figures come from</h2><ul>{rules_used(summary)}</ul>
-<h2>Prices used</h2><ul>{prices_used(summary)}</ul>
-</body></html>
-"""
+    """One HTML page with no external resources (stylesheet inline, images as data URIs)."""
+    embedded = [
+        Chart(
+            name=path.stem,
+            title=CHART_TITLES.get(path.stem, words(path.stem)),
+            data_uri=data_uri(path),
+        )
+        for path in charts.values()
+    ]
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(
+            s=summary,
+            charts=embedded,
+            cheapest=cheapest(summary),
+            any_too_long=any(p.not_priced.get("too_long") for p in summary.plans.values()),
+        )
+    )

@@ -22,12 +22,38 @@ class CarrierResult(Model):
     rule_id: str
 
 
+class SourceRef(Model):
+    """A public document a figure rests on: its id, title, date and where to read it."""
+
+    id: str
+    title: str
+    date: dt.date
+    url: str
+    """The web page, or the file at its commit in the repository (GitHub)."""
+
+
 class RuleUsed(Model):
     """A rule version a plan's figures come from, with the citations of its sources."""
 
     id: str
     effective_from: dt.date
     sources: list[str]
+    source_refs: list[SourceRef] = Field(default_factory=list)
+
+
+class FeeLine(Model):
+    """One fixed fee of a plan with its arithmetic: amount = periods × sender IDs × unit."""
+
+    name: str
+    charged_per: str
+    unit_jpy: Yen | None
+    sender_ids: int
+    period_days: int
+    """The days the campaign runs (--period-days)."""
+    days_per_period: int
+    periods: int
+    """Started periods of `days_per_period` days."""
+    amount_jpy: Yen | None
 
 
 class PlanResult(Model):
@@ -43,6 +69,8 @@ class PlanResult(Model):
     cost_per_recipient_jpy_excl_tax: Yen | None = None
     fixed_fees_jpy: Yen | None = None
     fixed_fees: list[str] = Field(default_factory=list)
+    fee_lines: list[FeeLine] = Field(default_factory=list)
+    """Each fixed fee with its arithmetic (periods × sender IDs × unit)."""
     charge_classes: list[str] = Field(default_factory=list)
     price_basis: str | None = None
     """The least certain basis of the prices used: exact, assumed_unchanged, upper_bound,
@@ -69,10 +97,27 @@ class ForecastInput(Model):
     carrier_column: str | None = None
 
 
+class MessagePlan(Model):
+    """How one plan counts the message: encoding, length, parts (None when too long or a
+    template, counted per recipient) and the plan's limit in words."""
+
+    encoding: str | None = None
+    units: int | None = None
+    """Length in the plan's counting units (None for a template)."""
+    parts: int | None = None
+    too_long: bool = False
+    limit: str
+
+
 class MessageInfo(Model):
     template: str | None
     """The message when it has placeholders (then priced per recipient)."""
     templated: bool
+    text: str | None = None
+    """The message as given (the template when templated)."""
+    characters: int | None = None
+    """Characters (Unicode code points) of `text`."""
+    by_plan: dict[str, MessagePlan] = Field(default_factory=dict)
 
 
 class PriceUsed(Model):
@@ -84,6 +129,7 @@ class PriceUsed(Model):
     effective_from: dt.date | None
     sources: list[str]
     note: str | None
+    source_refs: list[SourceRef] = Field(default_factory=list)
 
 
 class TaxUsed(Model):
@@ -91,6 +137,7 @@ class TaxUsed(Model):
     basis: str
     sources: list[str]
     note: str | None
+    source_refs: list[SourceRef] = Field(default_factory=list)
 
 
 class PricesUsed(Model):
@@ -114,11 +161,15 @@ class Forecast(Document):
     rows_rejected: int
     rejects_by_reason: dict[str, int]
     reject_examples: dict[str, list[str]]
+    reject_meanings: dict[str, str] = Field(default_factory=dict)
+    """The one-line meaning of each reject reason that occurs."""
     duplicates: int
     by_carrier_source: dict[str, int]
     carriers: list[str]
     assumptions: dict[str, str]
     assumptions_changed: dict[str, str]
+    assumption_meanings: dict[str, str] = Field(default_factory=dict)
+    """Per assumption in force: what its value says (from assumptions.yaml)."""
     prices: PricesUsed
     sender_ids: int
     period_days: int

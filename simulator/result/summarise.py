@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import polars as pl
 
 from simulator.analysis.run import ForecastRun
-from simulator.pricing.fees import fixed_fee_sen
+from simulator.errors import KpsimError
+from simulator.message.count import count_parts
+from simulator.message.profiles import describe_limits, load_segmentation_rules, profile_for
+from simulator.pricing.fees import PERIOD_DAYS, fixed_fee_sen
 from simulator.pricing.money import sen_to_jpy
 from simulator.pricing.resolve import ResolvedPrices
 from simulator.pricing.tax import tax_incl_sen
 from simulator.result.forecast import (
     CarrierResult,
+    FeeLine,
     Forecast,
     ForecastInput,
     MessageInfo,
+    MessagePlan,
     PlanResult,
     PricesUsed,
     PriceUsed,
     RuleUsed,
+    SourceRef,
     TaxUsed,
 )
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, not_modelled_warnings
+from simulator.rules.reasons import describe
+from simulator.rules.ruleset import RuleSet
+from simulator.rules.schema import Source
 
 BASIS_RANK = ("unknown", "user", "upper_bound", "assumed_unchanged", "exact")
 """Price bases from least to most certain; a plan's basis is its least certain price."""
@@ -39,7 +50,25 @@ def _yen(sen: int) -> Decimal:
     return amount
 
 
-def prices_used(prices: ResolvedPrices) -> PricesUsed:
+def source_url(source: Source) -> str:
+    """Where to read a source: its web page, or the file at its commit on GitHub."""
+    if source.kind == "web" or not (source.repo and source.path and source.commit):
+        return source.url or ""
+    return f"https://github.com/{source.repo}/blob/{source.commit}/{quote(source.path)}"
+
+
+def source_refs(rs: RuleSet | None, ids: Iterable[str]) -> list[SourceRef]:
+    """The sources of `ids` the rules know, with title, date and link."""
+    if rs is None:
+        return []
+    return [
+        SourceRef(id=s.id, title=s.title, date=s.date, url=source_url(s))
+        for s in (rs.sources.get(i) for i in ids)
+        if s is not None
+    ]
+
+
+def prices_used(prices: ResolvedPrices, rs: RuleSet | None = None) -> PricesUsed:
     """Every price and the tax rate of a forecast's date, with sources and notes."""
     return PricesUsed(
         on=prices.on,
@@ -50,6 +79,7 @@ def prices_used(prices: ResolvedPrices) -> PricesUsed:
             basis=prices.tax_basis,
             sources=list(prices.tax_sources),
             note=prices.tax_note,
+            source_refs=source_refs(rs, prices.tax_sources),
         ),
         items={
             p.name: PriceUsed(
@@ -59,6 +89,7 @@ def prices_used(prices: ResolvedPrices) -> PricesUsed:
                 effective_from=p.effective_from,
                 sources=list(p.sources),
                 note=p.note,
+                source_refs=source_refs(rs, p.sources),
             )
             for p in prices.prices.values()
         },
@@ -114,9 +145,82 @@ def _rules_used(run: ForecastRun, plan: str) -> list[RuleUsed]:
             id=r["rule_id"],
             effective_from=r["effective_from"],
             sources=[rs.sources[s].citation() for s in r["rule_sources"]],
+            source_refs=source_refs(rs, r["rule_sources"]),
         )
         for r in resolved.unique("rule_id", maintain_order=True).to_dicts()
     ]
+
+
+def fee_lines(run: ForecastRun, plan: str) -> list[FeeLine]:
+    """Each fixed fee of `plan` with its arithmetic, as `fixed_fee_sen` adds them up."""
+    opts, prices = run.options, run.prices
+    periods = math.ceil(opts.period_days / PERIOD_DAYS)
+    out = []
+    for name in run.ruleset.plans[plan].fixed_fees:
+        unit = prices.unit_sen(name)
+        out.append(
+            FeeLine(
+                name=name,
+                charged_per=prices[name].charged_per,
+                unit_jpy=sen_to_jpy(unit),
+                sender_ids=opts.sender_ids,
+                period_days=opts.period_days,
+                days_per_period=PERIOD_DAYS,
+                periods=periods,
+                amount_jpy=None if unit is None else _yen(unit * opts.sender_ids * periods),
+            )
+        )
+    return out
+
+
+def message_info(run: ForecastRun) -> MessageInfo:
+    """The message, its length and, per plan, its encoding, parts and the plan's limit."""
+    opts = run.options
+    text = opts.message
+    try:
+        segmentation = load_segmentation_rules(run.ruleset.directory)
+    except KpsimError:
+        segmentation = None
+    by_plan: dict[str, MessagePlan] = {}
+    for plan in run.plans:
+        if segmentation is None:
+            break
+        try:
+            profile = profile_for(segmentation, plan, opts.as_of, run.settings)
+        except KpsimError:
+            continue  # no part rules on that date (the plan did not exist yet)
+        limit = profile.describe_limit()
+        if run.templated:
+            by_plan[plan] = MessagePlan(limit=limit)
+            continue
+        counted = count_parts(text, profile)
+        by_plan[plan] = MessagePlan(
+            encoding=counted.encoding,
+            units=counted.units,
+            parts=counted.parts,
+            too_long=counted.too_long,
+            limit=f"{counted.encoding}: {describe_limits(profile.limits(counted.encoding))}",
+        )
+    return MessageInfo(
+        template=text if run.templated else None,
+        templated=run.templated,
+        text=text,
+        characters=len(text),
+        by_plan=by_plan,
+    )
+
+
+def assumption_meanings(rs: RuleSet, settings: Mapping[str, str]) -> dict[str, str]:
+    """Per assumption in force: what its chosen value says."""
+    out = {}
+    for name, value in settings.items():
+        assumption = rs.assumptions.get(name)
+        says = (
+            next((v.says for v in assumption.values if v.id == value), None) if assumption else None
+        )
+        if says:
+            out[name] = says
+    return out
 
 
 def plan_result(run: ForecastRun, plan: str) -> PlanResult:
@@ -164,6 +268,7 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         else round(_yen(cost_sen) / recipients, 2),
         fixed_fees_jpy=sen_to_jpy(fee_sen),
         fixed_fees=fee_names,
+        fee_lines=fee_lines(run, plan),
         charge_classes=sorted(set(rows["charge_class"].drop_nulls().to_list())),
         price_basis=basis,
         total_jpy_excl_tax=sen_to_jpy(total_sen),
@@ -207,20 +312,20 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
             phone_column=run.phone_column,
             carrier_column=run.carrier_column,
         ),
-        message=MessageInfo(
-            template=opts.message if run.templated else None, templated=run.templated
-        ),
+        message=message_info(run),
         rows_in=check.rows_in,
         rows_ok=check.ok,
         rows_rejected=check.rejected,
         rejects_by_reason=check.rejects_by_reason,
         reject_examples=check.examples,
+        reject_meanings={r: describe(r) for r in check.rejects_by_reason},
         duplicates=check.duplicates,
         by_carrier_source=check.by_carrier_source,
         carriers=list(rs.carriers),
         assumptions=modelled_settings(rs, settings),
         assumptions_changed={k: v for k, v in settings.items() if v != rs.assumptions[k].default},
-        prices=prices_used(run.prices),
+        assumption_meanings=assumption_meanings(rs, modelled_settings(rs, settings)),
+        prices=prices_used(run.prices, rs),
         sender_ids=opts.sender_ids,
         period_days=opts.period_days,
         sender=opts.sender,

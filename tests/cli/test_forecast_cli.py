@@ -240,13 +240,17 @@ def test_report_html_lists_every_price_used_and_the_tax_rate(
     )  # fmt: skip
     assert code == 0, err
     page = (out_dir / "report.html").read_text(encoding="utf-8")
-    prices = page.split("<h2>Prices used</h2>")[1]
+    prices = page.split("<h2>Prices used</h2>")[1].split("</section>")[0]
     assert "None" not in prices
     # the standard price outlives its last source (2025-09-26): assumed unchanged since (M7)
-    assert "<li>standard: ¥10 per message_part (assumed_unchanged, since 2025-09-27)</li>" in prices
-    assert "<li>k_premium: ¥11 per message_part (upper_bound" in prices
-    assert "<li>registration_fee: ¥50,000 per sender_id_per_30_days (assumed_unchanged" in prices
-    assert "consumption tax: 10%" in prices
+    row = '<tr><th scope="row"><code>{}</code></th><td class="num">{}</td><td>{}</td><td>{}</td>'
+    assert row.format("standard", "¥10", "message part", "assumed unchanged") in prices
+    assert row.format("k_premium", "¥11", "message part", "upper bound") in prices
+    assert (
+        row.format("registration_fee", "¥50,000", "sender id per 30 days", "assumed unchanged")
+        in prices
+    )
+    assert '<th scope="row">consumption tax</th><td class="num">10%</td>' in prices
 
 
 def test_a_tax_setting_kpsim_cannot_honour_is_a_warning_of_the_forecast(

@@ -74,8 +74,11 @@ def test_the_forecast_names_the_phone_column_it_read(tmp_path: Path) -> None:
     assert run.code == EXIT_OK, run.err
     source = json.loads(run.out)["input"]
     assert (source["phone_column"], source["carrier_column"]) == ("tel", "carrier")
-    text = kpsim_here("forecast", path, "--message", "hi", "--as-of", AS_OF, "-q")
+    out = tmp_path / "out"
+    text = kpsim_here("forecast", path, "--message", "hi", "--as-of", AS_OF, "-q", "--out", out)
     assert "numbers read from column 'tel'" in " ".join(text.out.split())
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Numbers read from</dt><dd>column “tel”, carriers from “carrier”" in report
 
 
 def test_the_check_names_the_phone_column_it_read(tmp_path: Path) -> None:
