@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -34,7 +34,7 @@ def remove_stale(target: Path) -> list[Path]:
     removed = []
     for name in glob.glob(glob.escape(str(target.parent / prefix)) + "*.tmp"):
         pid = Path(name).name[len(prefix) :].split(".", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not alive(int(pid)):
             Path(name).unlink(missing_ok=True)
             removed.append(Path(name))
     return removed
