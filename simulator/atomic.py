@@ -84,6 +84,7 @@ def write_parquet(target: str | Path, frame: pl.DataFrame | pl.LazyFrame) -> Pat
 
 
 def write_csv(target: str | Path, frame: pl.DataFrame | pl.LazyFrame) -> Path:
+    """A CSV for people: UTF-8 with a byte-order mark, so Japanese Excel reads it right."""
     if isinstance(frame, pl.LazyFrame):
-        return write_with(target, lambda p: frame.sink_csv(p))
-    return write_with(target, lambda p: frame.write_csv(p))
+        return write_with(target, lambda p: frame.sink_csv(p, include_bom=True))
+    return write_with(target, lambda p: frame.write_csv(p, include_bom=True))

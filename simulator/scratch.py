@@ -70,6 +70,16 @@ def sweep(folder: Path) -> list[Path]:
     return removed
 
 
+def sweep_stale() -> None:
+    """What every run does first: remove the scratch folders of runs that were killed."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"kpsim-{uid}"
+    with contextlib.suppress(OSError):
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == uid:
+            sweep(folder)
+
+
 def _scratch_root() -> Path:
     global _root
     with _lock:

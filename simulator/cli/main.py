@@ -134,6 +134,7 @@ def run(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if argv is None:
         install_signal_handlers(_wants_json(args))
+    scratch.sweep_stale()
     try:
         if _empty_out(args):
             raise UsageError(

@@ -261,6 +261,7 @@ def forecast_sinks(
             recipients=with_sender_shown(rows, sender=sender, kp_sender=kp_sender),
             rejects=forecast_rejects(checked),
             full_numbers=full_numbers,
+            bom=True,
         )
 
     return sinks
