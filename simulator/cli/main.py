@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 
 import typer
 
 from simulator import scratch
 from simulator._version import __version__
+from simulator.cli import interrupts
 from simulator.cli.common import stderr
 from simulator.errors import KpsimError, UsageError
 from simulator.numbers.reader import DIGIT_RUN
@@ -77,48 +76,6 @@ def _wants_json(argv: list[str]) -> bool:
     return "--json" in argv
 
 
-INTERRUPT_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
-"""Exit codes of an interrupted run: 128 + the signal's number, as a shell reports it."""
-
-
-def _on_interrupt(signum: int, wants_json: bool) -> None:
-    """Clean up and end the process at once: scratch folder and staging of `--out` removed, one
-    line on stderr (and `{"error"}` on stdout with `--json`), exit 130 (SIGINT) or 143 (SIGTERM).
-    Runs on a watcher thread, so it works while the main thread is inside polars (a Python
-    handler there would wait for the query, or raise inside polars' callbacks and panic)."""
-    try:
-        scratch.cleanup()
-    finally:
-        name = signal.Signals(signum).name
-        code = INTERRUPT_EXIT.get(signal.Signals(signum), 128 + signum)
-        line = f"kpsim: interrupted ({name}); outputs under --out are unchanged"
-        if wants_json:
-            error = {"error": line.removeprefix("kpsim: "), "kind": "interrupted"}
-            document = {**error, "code": name.lower(), "exit_code": code}
-            os.write(1, to_json(document).encode())
-        os.write(2, (line + "\n").encode())
-        os._exit(code)
-
-
-def install_signal_handlers(wants_json: bool = False) -> None:
-    """SIGINT and SIGTERM end the run cleanly (`_on_interrupt`); only for a real `kpsim`
-    process (the main thread of a POSIX process), never inside a host such as pytest."""
-    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
-        return
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    for signum in INTERRUPT_EXIT:
-        signal.signal(signum, lambda *_: None)
-    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-
-    def watch() -> None:
-        data = os.read(read_end, 1)
-        if data:
-            _on_interrupt(data[0], wants_json)
-
-    threading.Thread(target=watch, name="kpsim-interrupt", daemon=True).start()
-
-
 def _empty_out(args: list[str]) -> bool:
     """`--out ""` or `--out=` (an unset shell variable): typer would read it as `.`."""
     for i, arg in enumerate(args):
@@ -133,7 +90,7 @@ def run(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     if argv is None:
-        install_signal_handlers(_wants_json(args))
+        interrupts.install("--json" in args)
     scratch.sweep_stale()
     try:
         if _empty_out(args):
