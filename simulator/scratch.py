@@ -20,6 +20,7 @@ import shutil
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from simulator.errors import InputError
@@ -27,6 +28,7 @@ from simulator.errors import InputError
 _root: Path | None = None
 _lock = threading.Lock()
 _tracked: set[Path] = set()
+_critical = threading.Lock()
 
 
 def _alive(pid: int) -> bool:
@@ -112,8 +114,17 @@ def untrack(path: Path) -> None:
         _tracked.discard(path)
 
 
+@contextlib.contextmanager
+def critical() -> Iterator[None]:
+    """A step an interrupt must not cut in two (swapping an `--out` set in): `cleanup` waits."""
+    with _critical:
+        yield
+
+
 def cleanup() -> None:
-    """Remove this process's scratch folder and every tracked path (on an interrupt)."""
+    """Remove this process's scratch folder and every tracked path (on an interrupt), after
+    any `critical` step under way has finished."""
+    _critical.acquire(timeout=30)
     for path in list(_tracked) + ([_root] if _root is not None else []):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

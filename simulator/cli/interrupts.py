@@ -27,7 +27,7 @@ def _on_interrupt(signum: int, wants_json: bool) -> None:
     finally:
         name = signal.Signals(signum).name
         code = INTERRUPT_EXIT.get(signal.Signals(signum), 128 + signum)
-        line = f"kpsim: interrupted ({name}); outputs under --out are unchanged"
+        line = f"kpsim: interrupted ({name}); no partial output was left"
         if wants_json:
             error = {"error": line.removeprefix("kpsim: "), "kind": "interrupted"}
             from simulator.result.document import to_json

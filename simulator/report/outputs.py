@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import stat
@@ -24,6 +23,9 @@ from simulator.privacy import mask_expr, mask_phone_like_expr
 from simulator.result.document import to_json
 from simulator.result.forecast import Forecast
 from simulator.result.shared import sender_shown_expr
+
+if sys.platform != "win32":
+    import fcntl
 
 NUMBER_COLUMNS = ("e164", "raw")
 OUTPUT_FILES = {"recipients": "recipients.parquet", "rejects": "rejects.csv"}
@@ -123,7 +125,8 @@ def _commit(staging: Path, target: Path) -> None:
     """Put the set in `staging` in place of `target`'s, under a lock on the parent folder."""
     parent_fd = os.open(target.parent, os.O_RDONLY)
     try:
-        fcntl.flock(parent_fd, fcntl.LOCK_EX)
+        if sys.platform != "win32":
+            fcntl.flock(parent_fd, fcntl.LOCK_EX)
         _sweep_staging(target.parent, target.name)
         current = [e for e in os.scandir(target)] if target.is_dir() else []
         own = all(
@@ -174,7 +177,8 @@ def output_set(out: Path | None) -> Iterator[Path | None]:
     scratch.track(staging)
     try:
         yield staging
-        _commit(staging, target)
+        with scratch.critical():
+            _commit(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         scratch.untrack(staging)

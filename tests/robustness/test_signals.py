@@ -100,7 +100,7 @@ def test_an_interrupt_during_the_parquet_sink_is_one_line_and_keeps_the_old_set(
 
     assert process.returncode == code, stderr
     assert stderr.splitlines() == [
-        f"kpsim: interrupted ({signal.Signals(signum).name}); outputs under --out are unchanged"
+        f"kpsim: interrupted ({signal.Signals(signum).name}); no partial output was left"
     ], stderr
     assert "panic" not in stderr + stdout
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
