@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from robustness_support import AS_OF, REPO, child_env, kpsim
+from robustness_support import AS_OF, EXIT_SIGINT, EXIT_SIGTERM, REPO, child_env, kpsim
 
 pytestmark = [
     pytest.mark.slow,
@@ -81,7 +81,9 @@ def staging_sink_started(parent: Path) -> bool:
     return any(parent.rglob(".recipients.parquet.*.tmp"))
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, EXIT_SIGINT), (signal.SIGTERM, EXIT_SIGTERM)]
+)
 def test_an_interrupt_during_the_parquet_sink_is_one_line_and_keeps_the_old_set(
     tmp_path: Path, big_cp932: Path, signum: int, code: int
 ) -> None:
@@ -118,7 +120,7 @@ def test_sigterm_removes_the_transcoded_copy_of_a_cp932_list(
     assert mode == 0o700, oct(mode)
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
-    assert process.returncode == 143
+    assert process.returncode == EXIT_SIGTERM
     assert transcoded_copies(tmp_path) == []
     assert list(scratch_of(tmp_path).iterdir()) == []
 
