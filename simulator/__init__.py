@@ -5,7 +5,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from simulator._version import __version__
-from simulator.api import forecast
+
+if TYPE_CHECKING:
+    from simulator.api import forecast
 
 __all__ = ["__version__", "forecast"]
+
+
+def __getattr__(name: str) -> Any:
+    """`simulator.forecast` loads the engine on first use (so `kpsim` starts light)."""
+    if name == "forecast":
+        from simulator.api import forecast
+
+        return forecast
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")

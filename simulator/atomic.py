@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -34,7 +34,7 @@ def remove_stale(target: Path) -> list[Path]:
     removed = []
     for name in glob.glob(glob.escape(str(target.parent / prefix)) + "*.tmp"):
         pid = Path(name).name[len(prefix) :].split(".", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not alive(int(pid)):
             Path(name).unlink(missing_ok=True)
             removed.append(Path(name))
     return removed
@@ -84,6 +84,7 @@ def write_parquet(target: str | Path, frame: pl.DataFrame | pl.LazyFrame) -> Pat
 
 
 def write_csv(target: str | Path, frame: pl.DataFrame | pl.LazyFrame) -> Path:
+    """A CSV for people: UTF-8 with a byte-order mark, so Japanese Excel reads it right."""
     if isinstance(frame, pl.LazyFrame):
-        return write_with(target, lambda p: frame.sink_csv(p))
-    return write_with(target, lambda p: frame.write_csv(p))
+        return write_with(target, lambda p: frame.sink_csv(p, include_bom=True))
+    return write_with(target, lambda p: frame.write_csv(p, include_bom=True))

@@ -38,3 +38,25 @@ def mask_expr(column: str | pl.Expr) -> pl.Expr:
         .then(jp)
         .otherwise(other)
     )
+
+
+PHONE_LIKE = r"(?:[0-9０-９][-‐－ー.．()（） +＋]*){8}[0-9０-９]"
+"""A run of nine or more digits (half- or full-width) with only separators between them: the
+shortest Japanese number with its leading 0 dropped has nine digits, a date (8) has fewer."""
+
+PHONE_LIKE_FROM = 10**8
+"""A number of nine digits or more could be a phone number stored as a number."""
+
+
+def mask_phone_like_expr(column: str, dtype: pl.DataType) -> pl.Expr | None:
+    """The column with every cell that could hold a phone number masked (`mask_expr`, the
+    whole cell), or None when no cell of this type can: text cells holding a `PHONE_LIKE` run,
+    integer or float cells of nine digits or more (the column is then written as text)."""
+    col = pl.col(column)
+    if dtype == pl.String:
+        return pl.when(col.str.contains(PHONE_LIKE)).then(mask_expr(col)).otherwise(col)
+    if dtype.is_integer() or dtype.is_float():
+        text = col.cast(pl.String)
+        big = col.abs() >= PHONE_LIKE_FROM
+        return pl.when(big).then(mask_expr(text)).otherwise(text)
+    return None

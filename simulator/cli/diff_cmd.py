@@ -23,6 +23,7 @@ from simulator.errors import UsageError
 from simulator.message.source import checked_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
+from simulator.report.outputs import check_out_dir, output_set
 from simulator.result.diff import Diff, DiffResult
 from simulator.result.document import to_json
 
@@ -103,6 +104,7 @@ def diff_cmd(
     """Recipients whose route, sender display or charge class changes, and the cost delta."""
     from simulator.rules.ruleset import load_ruleset
 
+    out = None if out is None else check_out_dir(out)
     if plan is not None and plans is not None:
         raise UsageError("give --plan or --plans, not both")
     chosen = parse_plans(plan or plans, load_ruleset(rules_b)) if (plan or plans) else None
@@ -131,8 +133,10 @@ def diff_cmd(
         changes = result.changes.drop("e164_from", "e164_to")
         if not full_numbers:
             changes = changes.with_columns(mask_expr("e164").alias("e164"))
-        atomic.write_text(out / "diff.json", to_json(diff))
-        atomic.write_parquet(out / "changes.parquet", changes)
+        with output_set(out) as staging:
+            assert staging is not None
+            atomic.write_text(staging / "diff.json", to_json(diff))
+            atomic.write_parquet(staging / "changes.parquet", changes)
     if as_json:
         print_json(diff)
     else:

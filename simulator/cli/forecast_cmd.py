@@ -20,7 +20,12 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.message.source import checked_text, message_text
-from simulator.report.outputs import forecast_sinks, write_report_files
+from simulator.report.outputs import (
+    check_out_dir,
+    forecast_sinks,
+    output_set,
+    write_report_files,
+)
 from simulator.report.text import print_forecast
 from simulator.result.summarise import ForecastResult
 
@@ -59,6 +64,7 @@ def forecast_cmd(
     """Forecast cost and sender display of each plan for a recipient list on a date."""
     from simulator.rules.ruleset import load_ruleset
 
+    out = None if out is None else check_out_dir(out)
     text = message_text(message, message_file)
     options = ForecastOptions(
         message=text,
@@ -80,17 +86,18 @@ def forecast_cmd(
         rules_dir=rules,
         progress=progress.wanted(quiet),
     )
-    with reading_list(file), contextlib.ExitStack() as stack:
-        sinks = (
-            None
-            if out is None
-            else forecast_sinks(
-                out, stack, full_numbers=full_numbers, sender=sender, kp_sender=kp_sender
+    with output_set(out) as staging:
+        with reading_list(file), contextlib.ExitStack() as stack:
+            sinks = (
+                None
+                if staging is None
+                else forecast_sinks(
+                    staging, stack, full_numbers=full_numbers, sender=sender, kp_sender=kp_sender
+                )
             )
-        )
-        result = ForecastResult.of(forecast(file, options, sinks=sinks))
-    if out is not None:
-        write_report_files(out, result.summary)
+            result = ForecastResult.of(forecast(file, options, sinks=sinks))
+        if staging is not None:
+            write_report_files(staging, result.summary)
     if as_json:
         print_json(result.summary)
     else:

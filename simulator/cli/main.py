@@ -7,7 +7,9 @@ import sys
 
 import typer
 
+from simulator import scratch
 from simulator._version import __version__
+from simulator.cli import interrupts
 from simulator.cli.common import stderr
 from simulator.errors import KpsimError, UsageError
 from simulator.numbers.reader import DIGIT_RUN
@@ -77,10 +79,27 @@ def _wants_json(argv: list[str]) -> bool:
     return "--json" in argv
 
 
+def _empty_out(args: list[str]) -> bool:
+    """`--out ""` or `--out=` (an unset shell variable): typer would read it as `.`."""
+    for i, arg in enumerate(args):
+        if arg == "--out" and i + 1 < len(args) and not args[i + 1].strip():
+            return True
+        if arg.startswith("--out=") and not arg.removeprefix("--out=").strip():
+            return True
+    return False
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        interrupts.install("--json" in args)
+    scratch.sweep_stale()
     try:
+        if _empty_out(args):
+            raise UsageError(
+                "--out is empty", hint="give a folder, e.g. --out report/", code="empty_out"
+            )
         code = app(args=args, prog_name="kpsim", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -108,11 +127,14 @@ def run(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug in kpsim, not a user mistake: still one line
         if os.environ.get("KPSIM_DEBUG"):
             raise
-        stderr.print(
-            f"kpsim: internal error ({type(exc).__name__}: {_one_line(exc)}); "
-            "rerun with --debug for the traceback and please report it",
-            markup=False,
+        message = (
+            f"internal error ({type(exc).__name__}: {_one_line(exc)}); "
+            "rerun with --debug for the traceback and please report it"
         )
+        if _wants_json(args):
+            internal = {"error": message, "kind": "internal", "code": "internal", "file": None}
+            sys.stdout.write(to_json({**internal, "line": None, "exit_code": 70}))
+        stderr.print(f"kpsim: {message}", markup=False)
         sys.exit(70)
     sys.exit(0)
 

@@ -24,7 +24,7 @@ from simulator.engine.stream import check_list, collect_streaming
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
 from simulator.progress import Meter
-from simulator.report.outputs import OUTPUT_FILES, output_sinks
+from simulator.report.outputs import OUTPUT_FILES, check_out_dir, output_set, output_sinks
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
@@ -139,6 +139,7 @@ def check_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
 ) -> None:
     """Normalise every number to E.164, classify it and resolve its carrier; count every row."""
+    out = None if out is None else check_out_dir(out)
     rs = load_ruleset(rules)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
@@ -151,14 +152,20 @@ def check_cmd(
         sheet=sheet,
         skip_rows=skip_rows,
     )
-    with Meter(enabled=progress.wanted(quiet)) as meter, contextlib.ExitStack() as stack:
+    with (
+        output_set(out) as staging,
+        Meter(enabled=progress.wanted(quiet)) as meter,
+        contextlib.ExitStack() as stack,
+    ):
         checked = check_list(
             source, as_of=day, ruleset=rs, settings=settings, dedupe=dedupe, meter=meter
         )
         meter.step("counting", counted=False)
         queries = checked.summary_queries()
         sinks = (
-            [] if out is None else check_sinks(checked.frame, out, stack, full_numbers=full_numbers)
+            []
+            if staging is None
+            else check_sinks(checked.frame, staging, stack, full_numbers=full_numbers)
         )
         with reading_list(file):
             results = collect_streaming([*queries, *sinks])

@@ -51,7 +51,8 @@ def cost_by_plan_and_carrier(summary: Forecast) -> Figure:
     ax.set_title(f"Campaign cost by plan and carrier ({summary.as_of.isoformat()}, excl. tax)")
     ax.set_ylabel("JPY (excl. tax)")
     ax.yaxis.set_major_formatter(YEN)
-    ax.legend(frameon=False, fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
+        ax.legend(frameon=False, fontsize=8)
     return fig
 
 
@@ -106,7 +107,8 @@ def expected_range(summary: Forecast) -> Figure:
     ax.set_title("Expected message charges with 95% range (portability), excl. tax")
     ax.set_ylabel("JPY (excl. tax)")
     ax.yaxis.set_major_formatter(YEN)
-    ax.legend(frameon=False, fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
+        ax.legend(frameon=False, fontsize=8)
     return fig
 
 

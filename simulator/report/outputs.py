@@ -3,27 +3,210 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import ctypes
+import errno
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from simulator import atomic
+from simulator import atomic, scratch
 from simulator.engine.stream import collect_streaming
-from simulator.privacy import mask_expr
+from simulator.errors import UsageError
+from simulator.privacy import mask_expr, mask_phone_like_expr
 from simulator.result.document import to_json
 from simulator.result.forecast import Forecast
 from simulator.result.shared import sender_shown_expr
+
+if sys.platform != "win32":
+    import fcntl
 
 NUMBER_COLUMNS = ("e164", "raw")
 OUTPUT_FILES = {"recipients": "recipients.parquet", "rejects": "rejects.csv"}
 
 
+def check_out_dir(out: Path, *, option: str = "--out") -> Path:
+    """`out` made ready as the output folder, or a one-line usage error (exit 2): empty, an
+    existing file or device, a dangling symlink, a name too long, or a folder kpsim cannot
+    create or write in. Checked before any work, so a bad `--out` costs nothing."""
+    text = str(out)
+    if not text.strip():
+        raise UsageError(
+            f"{option} is empty", hint="give a folder, e.g. --out report/", code="empty_out"
+        )
+    try:
+        dangling = out.is_symlink() and not out.exists()
+        not_folder = out.exists() and not out.is_dir()
+    except OSError as exc:
+        raise _unwritable(option, text, exc) from None
+    if dangling:
+        raise UsageError(
+            f"{option} {text!r} is a symlink to nothing", hint="give a folder", code="out_dangling"
+        )
+    if not_folder:
+        raise UsageError(
+            f"{option} {text!r} is a file, not a folder",
+            hint="give a folder to write into",
+            code="out_not_folder",
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".kpsim-probe-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _unwritable(option, text, exc) from None
+    return out
+
+
+def _unwritable(option: str, text: str, exc: OSError) -> UsageError:
+    long = exc.errno == errno.ENAMETOOLONG
+    reason = "name too long" if long else (exc.strerror or type(exc).__name__).lower()
+    return UsageError(
+        f"{option} {text[:80]!r}{'…' if len(text) > 80 else ''}: cannot write there ({reason})",
+        hint="give a folder you can write to",
+        code="out_name_too_long" if long else "out_not_writable",
+    )
+
+
+KPSIM_FILES = frozenset(
+    {
+        *OUTPUT_FILES.values(),
+        "summary.json",
+        "report.html",
+        "cost_by_plan_and_carrier.png",
+        "lite_vs_full.png",
+        "expected_range.png",
+        "diff.json",
+        "changes.parquet",
+    }
+)
+"""Every file a kpsim command writes under `--out`."""
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _sweep_staging(parent: Path, name: str) -> None:
+    """Staging folders of `name` left by runs that were killed (their pid has gone)."""
+    prefix = f".{name}."
+    for entry in os.scandir(parent):
+        if not (entry.name.startswith(prefix) and entry.name.endswith((".staging", ".old"))):
+            continue
+        pid = entry.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not atomic.alive(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _commit(staging: Path, target: Path) -> None:
+    """Put the set in `staging` in place of `target`'s, under a lock on the parent folder."""
+    parent_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        if sys.platform != "win32":
+            fcntl.flock(parent_fd, fcntl.LOCK_EX)
+        _sweep_staging(target.parent, target.name)
+        current = [e for e in os.scandir(target)] if target.is_dir() else []
+        own = all(
+            e.name in KPSIM_FILES or (e.name.startswith(".") and e.name.endswith(".tmp"))
+            for e in current
+        )
+        if own:
+            os.chmod(staging, stat.S_IMODE(os.stat(target).st_mode))
+            if _exchange(staging, target):
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                old = staging.with_name(staging.name.removesuffix(".staging") + ".old")
+                os.rename(target, old)
+                os.rename(staging, target)
+                shutil.rmtree(old, ignore_errors=True)
+        else:  # the user's own files live there too: move the new files in, one rename each
+            for entry in os.scandir(staging):
+                os.replace(entry.path, target / entry.name)
+            shutil.rmtree(staging, ignore_errors=True)
+        os.fsync(parent_fd)
+    finally:
+        os.close(parent_fd)
+
+
+@contextlib.contextmanager
+def output_set(out: Path | None) -> Iterator[Path | None]:
+    """A staging folder beside `out` to write a run's whole set into; when the block ends without
+    an error the set replaces the one in `out` as a whole (readers see the old set or the new
+    one, never a mix); on an error or an interrupt it is removed and `out` is untouched.
+    Concurrent runs into one `out` take turns (a lock on its parent folder) and the last one to
+    finish wins. Yields None when there is no `out`."""
+    if out is None:
+        yield None
+        return
+    target = out.resolve()
+    try:
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=f".{target.name}.{os.getpid()}.", suffix=".staging", dir=target.parent
+            )
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"--out {str(out)!r}: cannot write in its parent folder ({exc.strerror})",
+            hint="kpsim writes the set beside --out, then swaps it in",
+            code="out_not_writable",
+        ) from None
+    scratch.track(staging)
+    try:
+        yield staging
+        with scratch.critical():
+            _commit(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        scratch.untrack(staging)
+
+
+KPSIM_COLUMNS = frozenset(
+    {"row", "dup_of", "number_class", "repair", "allocated_carrier", "carrier", "status"}
+    | {"carrier_source", "reject_reason", "sender_kind", "sender_value", "sender_shown"}
+    | {"plan", "route", "sender_guaranteed", "charge_class", "rule_id", "rule_variant"}
+    | {"rule_effective_from", "units", "encoding", "parts", "unit_sen", "price_basis"}
+    | {"cost_sen", "plan_status"}
+)
+"""Columns kpsim adds that never hold a recipient's number (the sender shown is yours)."""
+
+
 def masked(frame: pl.LazyFrame, columns: tuple[str, ...] = NUMBER_COLUMNS) -> pl.LazyFrame:
-    """Phone-number columns replaced by their masked form."""
-    present = [c for c in columns if c in frame.collect_schema().names()]
-    return frame.with_columns(mask_expr(c).alias(c) for c in present)
+    """Phone-number columns replaced by their masked form, and in every column passed through
+    from the list (a second `tel` column, `phone_duplicated_0`, a note) each cell that looks
+    like a phone number (`mask_phone_like_expr`)."""
+    schema = frame.collect_schema()
+    exprs = [mask_expr(c).alias(c) for c in columns if c in schema]
+    for name, dtype in schema.items():
+        if name in columns or name in KPSIM_COLUMNS:
+            continue
+        expr = mask_phone_like_expr(name, dtype)
+        if expr is not None:
+            exprs.append(expr.alias(name))
+    return frame.with_columns(exprs)
 
 
 def output_sinks(
@@ -82,6 +265,7 @@ def forecast_sinks(
             recipients=with_sender_shown(rows, sender=sender, kp_sender=kp_sender),
             rejects=forecast_rejects(checked),
             full_numbers=full_numbers,
+            bom=True,
         )
 
     return sinks

@@ -22,6 +22,9 @@ AS_OF = "2025-06-01"
 EXIT_OK, EXIT_USAGE, EXIT_INPUT, EXIT_RULES, EXIT_NOT_APPLICABLE, EXIT_INTERNAL = 0, 2, 3, 4, 5, 70
 """The exit codes the README documents."""
 
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+"""The exit codes of an interrupted run (tested with real signals in test_signals.py)."""
+
 
 @dataclass(frozen=True)
 class Run:

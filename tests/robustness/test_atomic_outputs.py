@@ -1,7 +1,8 @@
-"""Outputs under --out are written to a temporary name and renamed: a run killed at any moment
-leaves the previous complete files (or none), never a partial one. A temporary file a killed
-run leaves behind (`.<name>.<pid>.<random>.tmp`) is never read as an output, and the next run
-that writes the same file removes it."""
+"""Outputs under --out are written into a staging folder beside it (`.<out>.<pid>.<random>.staging`,
+each file under a temporary name, then renamed) that replaces the set as a whole: a run killed
+at any moment leaves the previous complete set (or none), never a partial file. A staging
+folder or temporary file a killed run leaves behind is never read as an output, and the next
+run into the same --out (or writing the same file) removes it."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ def assert_complete(path: Path) -> None:
         raise AssertionError(f"unexpected output {path.name}")
 
 
+def staging_folders(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.*.staging"))
+
+
 def outputs(directory: Path) -> dict[str, Path]:
     return {p.name: p for p in directory.iterdir() if not p.name.endswith(".tmp")}
 
@@ -54,7 +59,8 @@ def outputs(directory: Path) -> dict[str, Path]:
 def files_being_written(out: Path, before: dict[str, tuple[int, int]]) -> set[str]:
     """Outputs whose writing has begun: a temporary for them exists, or they changed on disk."""
     touched = set()
-    for entry in os.scandir(out):
+    staged = [e for folder in staging_folders(out) for e in os.scandir(folder)]
+    for entry in [*os.scandir(out), *staged]:
         if entry.name.endswith(".tmp"):
             touched.add(entry.name[1:].rsplit(".", 3)[0])
         else:
@@ -109,7 +115,7 @@ def test_a_run_killed_mid_write_leaves_only_complete_outputs_and_the_next_run_cl
 
     def trial(i: int) -> tuple[Path, int]:
         nth, delay = KILL_POINTS[i]
-        out = tmp_path / f"out{i}"
+        out = tmp_path / f"trial{i}" / "out"
         shutil.copytree(previous_run, out)
         return out, kill_when_writing(
             [*FORECAST, str(big_list), "--out", str(out)], out, nth, delay
@@ -125,10 +131,12 @@ def test_a_run_killed_mid_write_leaves_only_complete_outputs_and_the_next_run_cl
     killed = sum(code == -signal.SIGKILL for _, code in trials)
     assert killed >= len(KILL_POINTS) - 1, "the runs finished before they could be killed"
 
-    left_behind = [out for out, _ in trials if temporary_files(out)]
+    left_behind = [out for out, _ in trials if staging_folders(out)]
     assert left_behind, "no kill happened mid-write"
+    assert all(temporary_files(out) == [] for out, _ in trials), "no temporary inside --out"
     rerun = kpsim(*FORECAST, write_list(tmp_path / "small.csv", 50), "--out", left_behind[0])
     assert rerun.code == 0, rerun.err
+    assert staging_folders(left_behind[0]) == []
     assert temporary_files(left_behind[0]) == []
     for path in outputs(left_behind[0]).values():
         assert_complete(path)
