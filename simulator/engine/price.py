@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from simulator.engine.rates import PlanTerms
-from simulator.engine.uncertainty import ROWS_SCHEMA, WEIGHT
+from simulator.engine.uncertainty import WEIGHT
 from simulator.message.count import parts_expr
 from simulator.message.render import parse_template, render_expr
 from simulator.numbers.reader import ROW
@@ -310,9 +310,7 @@ def price_list(
     )
     return ListPricing(
         rows=price_plans(frames),
-        queries=(
-[fine_groups(every_plan(frames))] if message.templated else []
-        ),
+        queries=([fine_groups(every_plan(frames))] if message.templated else []),
         frames=frames,
         ok_rows=ok_rows,
         terms=terms,

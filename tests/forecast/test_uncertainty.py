@@ -382,9 +382,14 @@ def test_weighted_rows_give_the_same_uncertainty_as_the_rows_they_stand_for() ->
     counts = [5, 0, 7]
     expanded = [row for row, n in zip(rows, counts, strict=True) for _ in range(n)]
     weighted = rows_frame(rows).with_columns(n=pl.Series(counts, dtype=pl.Int64))
-    assert result_by_plan(cost_uncertainty(weighted, prices_frame(LITE), MATRIX)) == (
-        result_by_plan(cost_uncertainty(rows_frame(expanded), prices_frame(LITE), MATRIX))
-    )
+    got = result_by_plan(cost_uncertainty(weighted, prices_frame(LITE), MATRIX))["lite"]
+    want = result_by_plan(cost_uncertainty(rows_frame(expanded), prices_frame(LITE), MATRIX))[
+        "lite"
+    ]
+    # the float sums run in group order, which polars does not fix: equal to the last bits
+    assert got == {
+        k: pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for k, v in want.items()
+    }
 
 
 def test_a_negative_weight_is_an_input_error_naming_its_row() -> None:
