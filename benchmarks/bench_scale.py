@@ -7,7 +7,7 @@
 Each list is generated to a temporary directory in chunks of 1M rows (datasets/generate.py's
 generator with one seed per chunk, appended to one CSV), so even 100M rows never sit in memory.
 Each measurement runs in a fresh child process that reports its wall-clock and CPU seconds and
-its own peak RSS (`ru_maxrss`), so one run's memory never hides in another's:
+its own peak RSS (VmHWM), so one run's memory never hides in another's:
 
 (a) floor: polars scans the CSV and groups by a 5-digit prefix of the digits (as
     bench_recipients.py), the least any checker does;
@@ -19,7 +19,10 @@ its own peak RSS (`ru_maxrss`), so one run's memory never hides in another's:
 (e) the per-row loop: phonenumbers parse + is_valid + number_type + carrier + E.164 on every
     cell (as bench_recipients.py), timed on a LOOP_SAMPLE-row sample and scaled to all rows;
 (f) CLI: `kpsim recipients check FILE --json` and `kpsim forecast FILE ... --json` as whole
-    fresh processes (interpreter, imports and rules included), timed from outside.
+    fresh processes (interpreter, imports and rules included), timed from outside (the console
+    script is started by a two-line launcher that records its peak RSS at exit).
+
+Peak RSS is each process's own VmHWM (ru_maxrss would include the forked parent's size).
 
 "warm" rows time the work inside a child that has already imported everything; "CLI" rows time
 the whole command. CPU seconds (user + system, every thread) are steadier than wall seconds on
@@ -148,7 +151,14 @@ TASKS: dict[str, Callable[[Path], Any]] = {
     "loop": loop,
 }
 CLI = {
-    "cli check": ["recipients", "check", "{path}", "--as-of", AS_OF.isoformat(), "--json"],
+    "cli check": [
+        "recipients",
+        "check",
+        "{path}",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--json",
+    ],
     "cli forecast": [
         "forecast",
         "{path}",
@@ -165,8 +175,6 @@ CLI = {
 
 def child(task: str, path: Path) -> None:
     """Run one task after importing everything it needs; print its timings as JSON."""
-    import resource
-
     import phonenumbers  # noqa: F401
 
     import simulator.analysis.run  # noqa: F401  (imports are not timed)
@@ -176,16 +184,39 @@ def child(task: str, path: Path) -> None:
     start, start_cpu = time.perf_counter(), time.process_time()
     TASKS[task](path)
     wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": peak_kib / 1024}))
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mib": peak_mib()}))
+
+
+def peak_mib() -> float:
+    """This process's peak RSS since its exec (VmHWM). Not `ru_maxrss`: Linux carries that over
+    from the forked parent, so every child would report at least the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+LAUNCH = (
+    "import atexit, os, re, runpy, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    kib = re.search(r'VmHWM:\\s+(\\d+)', status).group(1)\n"
+    "    open(os.environ['KPSIM_BENCH_PEAK'], 'w').write(str(int(kib) / 1024))\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+"""Runs a console script and writes its peak RSS to $KPSIM_BENCH_PEAK when it exits."""
 
 
 # --- the parent ----------------------------------------------------------------------------
 
 
-def _run(argv: list[str]) -> tuple[str, float, float, float]:
-    """Run `argv` in a fresh process: (stdout, wall s, CPU s, peak RSS MiB) of that process."""
-    env = {**os.environ, "KPSIM_PROGRESS": "0"}
+def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
+    """Run `argv` in a fresh process: (stdout, wall s, CPU s) of that process."""
+    env = {**os.environ, "KPSIM_PROGRESS": "0", **(env or {})}
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env)
@@ -196,22 +227,37 @@ def _run(argv: list[str]) -> tuple[str, float, float, float]:
         text = out.read().decode()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:4])} ... exited {proc.returncode}")
-    return text, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return text, wall, usage.ru_utime + usage.ru_stime
 
 
 def measure(task: str, path: Path) -> dict[str, float]:
     """One run of `task` on `path` in a fresh process: wall s, CPU s, peak RSS MiB."""
     if task in CLI:
         kpsim = str(Path(sys.executable).with_name("kpsim"))
-        argv = [kpsim, *(a.format(path=path) for a in CLI[task])]
-        _, wall, cpu, peak = _run(argv)
-        return {"wall": wall, "cpu": cpu, "peak_mib": peak}
-    text, _, _, _ = _run([sys.executable, __file__, "--child", task, str(path)])
+        argv = [
+            sys.executable,
+            "-c",
+            LAUNCH,
+            kpsim,
+            *(a.format(path=path) for a in CLI[task]),
+        ]
+        with tempfile.NamedTemporaryFile(suffix=".peak") as peak:
+            _, wall, cpu = _run(argv, {"KPSIM_BENCH_PEAK": peak.name})
+            return {
+                "wall": wall,
+                "cpu": cpu,
+                "peak_mib": float(Path(peak.name).read_text()),
+            }
+    text, _, _ = _run([sys.executable, __file__, "--child", task, str(path)])
     result: dict[str, float] = json.loads(text.strip().splitlines()[-1])
     if task == "loop":
         rows = _rows_of(path)
         scale = rows / min(rows, LOOP_SAMPLE)
-        result = {**result, "wall": result["wall"] * scale, "cpu": result["cpu"] * scale}
+        result = {
+            **result,
+            "wall": result["wall"] * scale,
+            "cpu": result["cpu"] * scale,
+        }
     return result
 
 
@@ -311,7 +357,8 @@ def main(argv: list[str] | None = None) -> None:
             took = write_dirty_csv(path, rows, seed=args.seed, dirty_share=args.dirty_share)
             size_mb = path.stat().st_size / 1e6
             print(
-                f"{size_label(rows)}: generated {size_mb:,.0f} MB in {took:.0f} s", file=sys.stderr
+                f"{size_label(rows)}: generated {size_mb:,.0f} MB in {took:.0f} s",
+                file=sys.stderr,
             )
             repeat = args.repeat if rows < 100_000_000 else 1
             got = medians(tasks, path, repeat)
