@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from simulator.engine.rates import PlanTerms
-from simulator.engine.uncertainty import ROWS_SCHEMA
+from simulator.engine.uncertainty import WEIGHT
 from simulator.message.count import parts_expr
 from simulator.message.render import fixed_text, render_expr
 from simulator.numbers.reader import ROW
@@ -142,6 +142,18 @@ def message_expr(message: str, columns: Sequence[str]) -> Message:
     return Message(pl.lit(text, dtype=pl.Utf8).alias("message"), False)
 
 
+FIRSTS = (
+    "route",
+    "sender_kind",
+    "sender_value",
+    "sender_guaranteed",
+    "charge_class",
+    "rule_id",
+    "price_basis",
+)
+"""Columns that follow from plan and carrier: one value per group of `aggregate`."""
+
+
 def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
     """Per plan, carrier and plan status: recipients, parts, cost and the rule outcome; with
     `weight`, each row stands for that column's number of recipients."""
@@ -152,13 +164,7 @@ def aggregate(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
         # overflows Int64 (9.2e18 sen), and a wrapped sum would be a wrong figure, not an error.
         (pl.col("parts").cast(pl.Int128) * (1 if n is None else n)).sum().alias("parts"),
         (pl.col("cost_sen").cast(pl.Int128) * (1 if n is None else n)).sum().alias("cost_sen"),
-        pl.col("route").first(),
-        pl.col("sender_kind").first(),
-        pl.col("sender_value").first(),
-        pl.col("sender_guaranteed").first(),
-        pl.col("charge_class").first(),
-        pl.col("rule_id").first(),
-        pl.col("price_basis").first(),
+        *(pl.col(c).first() for c in FIRSTS),
     )
 
 
@@ -178,32 +184,46 @@ def sendable_groups(counts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def fixed_text_rows(
-    ok_rows: pl.LazyFrame, priced_groups: pl.DataFrame, parts: Mapping[str, int]
-) -> pl.LazyFrame:
-    """Priced recipient rows for the uncertainty of a message without placeholders: every
-    recipient of a plan has the same parts, so a row is priced exactly when its carrier is."""
-    frames = []
-    for plan, plan_parts in parts.items():
-        carriers = priced_groups.filter(
-            (pl.col("plan") == plan) & (pl.col("plan_status") == "priced")
-        )["carrier"]
-        frames.append(
-            ok_rows.filter(pl.col("carrier").is_in(carriers.unique().implode())).select(
-                pl.lit(plan, dtype=pl.Utf8).alias("plan"),
-                "carrier_source",
-                "carrier",
-                "allocated_carrier",
-                pl.lit(plan_parts, dtype=pl.UInt32).alias("parts"),
-            )
+def fixed_text_rows(priced_groups: pl.DataFrame, parts: Mapping[str, int]) -> pl.LazyFrame:
+    """Weighted rows (column `n`) for the uncertainty of a message without placeholders: every
+    recipient of a plan has the same parts, so a group of alike recipients is priced exactly
+    when its carrier is, and the groups of `sendable_groups` stand for their recipients."""
+    plans = list(parts)
+    return (
+        priced_groups.lazy()
+        .filter(pl.col("plan").is_in(plans) & (pl.col("plan_status") == "priced"))
+        .select(
+            "plan",
+            "carrier_source",
+            "carrier",
+            "allocated_carrier",
+            pl.col("plan")
+            .replace_strict(plans, [parts[p] for p in plans], return_dtype=pl.UInt32)
+            .alias("parts"),
+            pl.col("n").cast(pl.Int64),
         )
-    return pl.union(frames) if frames else pl.LazyFrame(schema=ROWS_SCHEMA)
+    )
+
+
+FINE_GROUPS = ["plan", "carrier", "plan_status", "carrier_source", "allocated_carrier", "parts"]
+
+
+def fine_groups(priced: pl.LazyFrame) -> pl.LazyFrame:
+    """Priced rows counted (column `n`) per plan, carriers, plan status and parts, with the
+    cost of one such row and the rule outcome (both follow from plan, carrier and parts): the
+    one streaming query a templated message needs, from which `aggregate` and the uncertainty
+    rows follow exactly."""
+    return priced.group_by(FINE_GROUPS).agg(
+        pl.len().cast(pl.Int64).alias("n"),
+        *(pl.col(c).first() for c in ("cost_sen", *FIRSTS)),
+    )
 
 
 def uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
     """The priced rows' plan, carriers and parts, as `cost_uncertainty` takes them."""
+    weight = [WEIGHT] if WEIGHT in priced.collect_schema() else []
     return priced.filter(pl.col("plan_status") == "priced").select(
-        "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+        "plan", "carrier_source", "carrier", "allocated_carrier", "parts", *weight
     )
 
 
@@ -257,8 +277,9 @@ class ListPricing:
         """(aggregate, uncertainty rows) from the check's `counts_query` result and the
         collected `queries`."""
         if self.message.templated:
-            (per_carrier,) = collected
-            return per_carrier, uncertainty_rows(every_plan(self.frames))
+            (fine,) = collected
+            per_carrier = aggregate(fine.lazy(), weight="n").collect()
+            return per_carrier, uncertainty_rows(fine.lazy())
         groups = sendable_groups(counts)
         stand_ins = price_terms(
             groups.lazy(),
@@ -272,7 +293,7 @@ class ListPricing:
         )
         per_carrier = aggregate(priced_groups.lazy(), weight="n").collect()
         parts = {p: t.parts for p, t in self.terms.items() if t.sendable and t.parts is not None}
-        return per_carrier, fixed_text_rows(self.ok_rows, priced_groups, parts)
+        return per_carrier, fixed_text_rows(priced_groups, parts)
 
 
 def price_list(
@@ -291,7 +312,7 @@ def price_list(
     )
     return ListPricing(
         rows=price_plans(frames),
-        queries=[aggregate(every_plan(frames))] if message.templated else [],
+        queries=([fine_groups(every_plan(frames))] if message.templated else []),
         frames=frames,
         ok_rows=ok_rows,
         terms=terms,

@@ -55,6 +55,8 @@ SIMULATION_SCHEMA: dict[str, pl.DataType] = {
     "cost_sen": pl.Int64(),
 }
 
+WEIGHT = "n"
+"""Optional column of `rows`: how many identical rows the row stands for (1 without it)."""
 GROUP_KEY = ["plan", "allocated_carrier", "parts"]
 ROW_KEY = ["plan", "carrier_source", "carrier", "allocated_carrier", "parts"]
 
@@ -96,10 +98,20 @@ def _row_problems(allocated_carriers: list[str]) -> list[tuple[pl.Expr, str]]:
 
 
 def _row_groups(rows: pl.LazyFrame | pl.DataFrame, matrix: PortingMatrix) -> pl.DataFrame:
-    """Identical rows counted once (column `n`); a bad row is an InputError naming its index."""
-    typed = _frame_with(rows, ROWS_SCHEMA, "rows")
+    """Identical rows counted once (column `n`); a bad row is an InputError naming its index.
+    Rows that carry a WEIGHT column are groups already: each stands for that many rows."""
+    lazy = rows.lazy()
+    weighted = WEIGHT in lazy.collect_schema()
+    typed = _frame_with(lazy, {**ROWS_SCHEMA, **({WEIGHT: pl.Int64()} if weighted else {})}, "rows")
+    count = pl.col(WEIGHT).sum() if weighted else pl.len()
+    if weighted:
+        bad = typed.with_row_index("row").filter(pl.col(WEIGHT).is_null() | (pl.col(WEIGHT) < 0))
+        first_bad = bad.select("row").head(1).collect()
+        if first_bad.height:
+            raise InputError(f"rows[{first_bad.item()}]: {WEIGHT} must be a whole number >= 0")
+        typed = typed.filter(pl.col(WEIGHT) != 0)
     try:
-        groups = typed.group_by(ROW_KEY).agg(n=pl.len().cast(pl.Int64)).collect()
+        groups = typed.group_by(ROW_KEY).agg(n=count.cast(pl.Int64)).collect()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"rows: {str(exc).splitlines()[0]}", hint="check column types") from None
     problems = _row_problems(matrix.carriers)
@@ -225,6 +237,8 @@ def cost_uncertainty(
     with positive probability) makes every amount of that plan null, with `price_unknown` set.
     `carrier_dependent` is true when some uncertain row's cost differs between the serving
     carriers it may have, i.e. when max_sen > min_sen.
+    `rows` may be grouped already: a column `n` (WEIGHT) gives how many identical rows each
+    row stands for, so a fixed message's list is priced from its groups, not row by row.
     """
     z = _z(level)
     groups = _row_groups(rows, matrix)

@@ -111,9 +111,16 @@ def fold_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(NON_ASCII)).then(folded).otherwise(text)
 
 
-def clean_text_expr(text: pl.Expr, g: Grammar) -> pl.Expr:
-    """Folded text without Excel wrappers, extensions, bracketed annotations and labels."""
-    t = fold_expr(text).str.strip_chars()
+def folded_expr(text: pl.Expr) -> pl.Expr:
+    """`fold_expr` for rows known to hold a non-ASCII character (filter them first: a
+    when/then would run NFKC on every row)."""
+    return text.str.normalize("NFKC").str.replace_many(FOLD)
+
+
+def clean_text_expr(text: pl.Expr, g: Grammar, *, fold: bool = True) -> pl.Expr:
+    """Folded text without Excel wrappers, extensions, bracketed annotations and labels
+    (`fold=False`: `text` is folded already)."""
+    t = (fold_expr(text) if fold else text).str.strip_chars()
     t = t.str.replace(r"^'", "").str.replace(EXCEL_FORMULA, "${1}").str.strip_chars()
     t = t.str.replace(g.extension, "")
     t = t.str.replace_all(g.annotation, " ")
@@ -142,12 +149,13 @@ def apply_steps(lf: pl.LazyFrame, steps: Steps) -> pl.LazyFrame:
 
 
 @cache
-def text_steps(source: str, g: Grammar) -> Steps:
-    """`_text`, `_digits`, `_plus` and the flags `_sci`, `_float`, `_two`, `_letters`."""
+def text_steps(source: str, g: Grammar, fold: bool = True) -> Steps:
+    """`_text`, `_digits`, `_plus` and the flags `_sci`, `_float`, `_two`, `_letters`
+    (`fold=False`: `source` is folded already, see `fold_rows`)."""
     text = pl.col("_text")
     flags = ("_sci", "_float", "_letters", "_plus", "_two")
     return (
-        (clean_text_expr(pl.col(source), g).alias("_text"),),
+        (clean_text_expr(pl.col(source), g, fold=fold).alias("_text"),),
         (
             text.str.contains(SCIENTIFIC).alias("_sci"),
             text.str.contains(FLOAT_RESIDUE).alias("_float"),
@@ -168,9 +176,21 @@ def text_steps(source: str, g: Grammar) -> Steps:
     )
 
 
-def normalise_text(lf: pl.LazyFrame, source: str, g: Grammar) -> pl.LazyFrame:
+def normalise_text(lf: pl.LazyFrame, source: str, g: Grammar, *, fold: bool = True) -> pl.LazyFrame:
     """Add `_text`, `_digits`, `_plus` and the flags `_sci`, `_float`, `_two`, `_letters`."""
-    return apply_steps(lf, text_steps(source, g))
+    return apply_steps(lf, text_steps(source, g, fold))
+
+
+def fold_rows(lf: pl.LazyFrame, source: str, target: str) -> pl.LazyFrame:
+    """`target` = `fold_expr(source)`, with NFKC run only on the rows that hold a non-ASCII
+    character (a filter, then the two parts concatenated: row order changes)."""
+    non_ascii = pl.col(source).str.contains(NON_ASCII).fill_null(False)
+    return pl.concat(
+        [
+            lf.filter(~non_ascii).with_columns(pl.col(source).alias(target)),
+            lf.filter(non_ascii).with_columns(folded_expr(pl.col(source)).alias(target)),
+        ]
+    )
 
 
 @cache

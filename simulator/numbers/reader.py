@@ -229,8 +229,9 @@ def _check_binary(path: Path, head: bytes) -> None:
 
 
 def _check_nul(path: Path) -> None:
-    """NUL bytes mean a binary file or UTF-16 without a BOM: name the first line that has one."""
-    lines = 0
+    """NUL bytes mean a binary file or UTF-16 without a BOM: name the first line that has one.
+    Lines are counted only once a NUL is found (a clean file is searched, not counted)."""
+    offset = 0
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
             at = chunk.find(b"\x00")
@@ -238,10 +239,20 @@ def _check_nul(path: Path) -> None:
                 raise InputError(
                     "contains NUL bytes (a binary file, or UTF-16 without a byte-order mark?)",
                     file=path,
-                    line=_line_at(chunk, at, lines),
+                    line=_lines_before(path, offset) + _line_at(chunk, at),
                     hint="save the sheet as CSV (UTF-8), or pass --encoding utf-16",
                 )
+            offset += len(chunk)
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    """Newlines in the first `offset` bytes of `path`."""
+    lines = 0
+    with path.open("rb") as fh:
+        while offset > 0 and (chunk := fh.read(min(CHUNK_BYTES, offset))):
             lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
 
 
 def _decodes(head: bytes, codec: str, complete: bool) -> UnicodeDecodeError | None:

@@ -35,6 +35,7 @@ from simulator.numbers.normalise import (
     Steps,
     apply_steps,
     build_grammar,
+    fold_rows,
     normalise_text,
     split_prefix,
 )
@@ -240,22 +241,44 @@ def classify_numbers(
     lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
 ) -> pl.LazyFrame:
     """Plain national mobile numbers (digits and hyphens) take a fast path; every other row
-    (dirty text, landlines, foreign and invalid numbers) is cleaned and classified in full on
-    its own and joined back by `row`."""
+    (dirty text, landlines, foreign and invalid numbers) is filtered off and cleaned and
+    classified in full on its own (NFKC only on its non-ASCII rows); the two parts are
+    concatenated and put back in `row` order (a sort, no join)."""
     lf = apply_steps(lf, fast_steps("raw", region, rules)).cache()
+    is_fast = pl.col("_fast")
+    fast = lf.filter(is_fast).select(
+        *(value.alias(name) for name, value in fast_values().items()),
+        pl.lit(None, dtype=pl.String).alias("repair"),
+    )
     slow = (
-        lf.filter(~pl.col("_fast"))
+        lf.filter(~is_fast)
         .select(ROW, "raw")
         .with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
-        .pipe(normalise_text, "raw", grammar)
+        .pipe(fold_rows, "raw", FOLDED)
+        .pipe(normalise_text, FOLDED, grammar, fold=False)
         .pipe(split_prefix, grammar)
         .pipe(classify, region, rules)
-        .select(ROW, *DERIVED)
+        .sort(ROW)
+        .select(*DERIVED)
     )
-    return lf.join(slow, on=ROW, how="left", maintain_order="left").with_columns(
-        pl.when(pl.col("_fast")).then(value).otherwise(pl.col(name)).alias(name)
-        for name, value in fast_values().items()
+    # Row i of the input is row `_at` of the fast rows followed by the slow rows.
+    at = (
+        pl.when(is_fast)
+        .then(is_fast.cum_sum() - 1)
+        .otherwise(is_fast.sum() + (~is_fast).cum_sum() - 1)
+        .cast(pl.Int64)
+        .alias(AT)
     )
+    derived = pl.concat(
+        [lf.select(at), pl.concat([fast.select(*DERIVED), slow], how="vertical_relaxed")],
+        how="horizontal",
+    ).select(pl.col(*DERIVED).gather(pl.col(AT)))
+    return pl.concat([lf.drop(FAST_COLUMNS, strict=False), derived], how="horizontal")
+
+
+FAST_COLUMNS = ("_fast", "_fnsn", "_fe164", "_fclass", "_freason")
+AT = "_at"
+FOLDED = "_folded"
 
 
 def duplicate_key(e164: pl.Expr) -> pl.Expr:

@@ -371,3 +371,30 @@ def test_interval_level_must_be_between_0_and_1(level: float) -> None:
 def test_simulation_needs_at_least_one_draw() -> None:
     with pytest.raises(UsageError, match="draws"):
         simulate_costs(rows_frame([]), prices_frame(LITE), MATRIX, draws=0)
+
+
+def test_weighted_rows_give_the_same_uncertainty_as_the_rows_they_stand_for() -> None:
+    rows = [
+        ("lite", "allocation", "softbank", "softbank", 2),
+        ("lite", "allocation", "docomo", "docomo", 1),
+        ("lite", "lookup", "au", None, 3),
+    ]
+    counts = [5, 0, 7]
+    expanded = [row for row, n in zip(rows, counts, strict=True) for _ in range(n)]
+    weighted = rows_frame(rows).with_columns(n=pl.Series(counts, dtype=pl.Int64))
+    got = result_by_plan(cost_uncertainty(weighted, prices_frame(LITE), MATRIX))["lite"]
+    want = result_by_plan(cost_uncertainty(rows_frame(expanded), prices_frame(LITE), MATRIX))[
+        "lite"
+    ]
+    # the float sums run in group order, which polars does not fix: equal to the last bits
+    assert got == {
+        k: pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for k, v in want.items()
+    }
+
+
+def test_a_negative_weight_is_an_input_error_naming_its_row() -> None:
+    weighted = rows_frame([("lite", "lookup", "au", None, 1)] * 2).with_columns(
+        n=pl.Series([1, -1], dtype=pl.Int64)
+    )
+    with pytest.raises(InputError, match=r"rows\[1\]"):
+        cost_uncertainty(weighted, prices_frame(LITE), MATRIX)

@@ -178,6 +178,17 @@ def test_unreadable_files_are_one_line_input_errors(
     assert "\n" not in err.render()
 
 
+def test_a_nul_past_the_first_chunk_names_its_line(ruleset: RuleSet, tmp_path: Path) -> None:
+    from simulator.numbers.reader import CHUNK_BYTES
+
+    row = b"090-1234-5678,a\n"
+    rows = CHUNK_BYTES // len(row) + 1000
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"phone,name\n" + row * rows + b"090-1234-5678,a\x00b\n")
+    err = _error(path, ruleset)
+    assert "NUL bytes" in err.render() and err.line == rows + 2
+
+
 def test_a_missing_phone_column_lists_the_columns_that_exist(
     ruleset: RuleSet, tmp_path: Path
 ) -> None:
