@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "datasets"):
+for extra in (ROOT, ROOT / "datasets", ROOT / "benchmarks"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
@@ -123,24 +123,10 @@ def templated(path: Path) -> Any:
 
 def loop(path: Path) -> Any:
     """The per-row phonenumbers loop on the first LOOP_SAMPLE cells (the parent scales it)."""
-    import phonenumbers
-    from phonenumbers import NumberParseException, PhoneNumberFormat, carrier
+    from bench_recipients import per_row_loop
 
     cells = pl.read_csv(path, columns=["phone"], n_rows=LOOP_SAMPLE, infer_schema=False)
-    ok = 0
-    for cell in cells["phone"].to_list():
-        if not cell:
-            continue
-        try:
-            number = phonenumbers.parse(cell, "JP")
-        except NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            phonenumbers.number_type(number)
-            carrier.name_for_number(number, "en")
-            phonenumbers.format_number(number, PhoneNumberFormat.E164)
-            ok += 1
-    return ok
+    return per_row_loop(cells["phone"].to_list())
 
 
 TASKS: dict[str, Callable[[Path], Any]] = {

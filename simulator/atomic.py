@@ -17,6 +17,7 @@ import polars as pl
 
 
 def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a stale temporary or scratch folder names its pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

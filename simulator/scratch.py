@@ -23,22 +23,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from simulator.atomic import alive
 from simulator.errors import InputError
 
 _root: Path | None = None
 _lock = threading.Lock()
 _tracked: set[Path] = set()
 _critical = threading.Lock()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def user_folder() -> Path:
@@ -66,7 +57,7 @@ def sweep(folder: Path) -> list[Path]:
         pid = entry.name.split("-", 1)[0]
         if entry.name.startswith("."):
             continue
-        if not pid.isdigit() or (int(pid) != os.getpid() and not _alive(int(pid))):
+        if not pid.isdigit() or (int(pid) != os.getpid() and not alive(int(pid))):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed
