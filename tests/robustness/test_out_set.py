@@ -50,9 +50,12 @@ def read_set(out: Path) -> tuple[int, int, int] | None:
             with os.fdopen(fd, "rb") as fh:
                 return fh.read()
 
-        summary = json.loads(data("summary.json"))
-        rejects = pl.read_csv(data("rejects.csv"), infer_schema=False).height
-        recipients = pl.read_parquet(data("recipients.parquet"))
+        try:
+            summary = json.loads(data("summary.json"))
+            rejects = pl.read_csv(data("rejects.csv"), infer_schema=False).height
+            recipients = pl.read_parquet(data("recipients.parquet"))
+        except FileNotFoundError:  # the set was swapped out and removed while we read: read again
+            return None
         return summary["rows_in"], rejects, recipients["row"].n_unique() + rejects
     finally:
         os.close(folder)
@@ -97,10 +100,15 @@ def test_two_concurrent_runs_into_one_out_leave_one_whole_set(
     seen: list[tuple[int, int, int] | None] = []
     done = threading.Event()
 
+    failures: list[BaseException] = []
+
     def reader() -> None:
-        while not done.is_set():
-            seen.append(read_set(out))
-            time.sleep(0.01)
+        try:
+            while not done.is_set():
+                seen.append(read_set(out))
+                time.sleep(0.01)
+        except BaseException as exc:  # a mixed set seen by the reader must fail the test
+            failures.append(exc)
 
     watcher = threading.Thread(target=reader)
     watcher.start()
@@ -114,6 +122,7 @@ def test_two_concurrent_runs_into_one_out_leave_one_whole_set(
     finally:
         done.set()
         watcher.join()
+    assert not failures, failures
     for found in seen:
         if found is not None:
             whole(found, {3000, 12000})
