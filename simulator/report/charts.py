@@ -104,11 +104,12 @@ def expected_range(summary: Forecast) -> Figure:
             label="with carriers as allocated" if i == 0 else None,
         )
     ax.set_xticks(range(len(plans)), plans)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # zero-based, so plans compare by their true size
     ax.set_title("Expected message charges with 95% range (portability), excl. tax")
     ax.set_ylabel("JPY (excl. tax)")
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
     return fig
 
 
