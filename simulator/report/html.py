@@ -7,14 +7,19 @@ autoescaping; charts are embedded as data URIs, the stylesheet inline: no extern
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
+from simulator.i18n import current, has, t
 from simulator.pricing.money import fmt_jpy
+from simulator.report.text import reason_meaning
+from simulator.report.words import warning_texts
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, USER
 
@@ -48,8 +53,44 @@ def count(n: int | None) -> str:
 
 
 def words(code: str | None) -> str:
-    """A code (`sender_id_per_30_days`) in words for a reader."""
-    return "–" if code is None else code.replace("_", " ")
+    """A code (`sender_id_per_30_days`) in words for a reader: the catalogue's `word.<code>`
+    in the language in force, else the code with spaces."""
+    if code is None:
+        return "–"
+    if current() != "en" and has(f"word.{code}"):
+        return t(f"word.{code}")
+    return code.replace("_", " ")
+
+
+LIMIT_PARTS = [
+    (re.compile(r"^(\w+): "), lambda m: words(m[1]) + t("report.html.limit_colon")),
+    (re.compile(r"(\d+) in one part"), lambda m: t("report.html.limit_single", n=m[1])),
+    (re.compile(r", no splitting"), lambda m: t("report.html.limit_no_split")),
+    (re.compile(r", then (\d+) per part"), lambda m: t("report.html.limit_per_part", n=m[1])),
+    (re.compile(r", at most (\d+) parts"), lambda m: t("report.html.limit_max_parts", n=m[1])),
+    (re.compile(r", at most (\d+)"), lambda m: t("report.html.limit_max_units", n=m[1])),
+]
+"""The wording of `describe_limits` (simulator.message.profiles), piece by piece."""
+
+
+def limit_words(limit: str) -> str:
+    """A plan's limit (`non_ascii: 70 in one part, no splitting`) in the language in force;
+    wording kpsim does not know stays as it is."""
+    if current() == "en":
+        return words(limit)
+    out = limit
+    for pattern, say in LIMIT_PARTS:
+        out = pattern.sub(say, out)
+    return out
+
+
+def code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def tm(key: str, /, **fields: object) -> Markup:
+    """A catalogue text as HTML: the text escaped, Markup fields (`code(...)`) kept as HTML."""
+    return Markup(escape(t(key))).format(**fields)
 
 
 def all_in_per_message(plan: PlanResult) -> str:
@@ -91,27 +132,35 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(yen=yen, signed_yen=signed_yen, count=count, words=words)
+    env.filters.update(
+        yen=yen, signed_yen=signed_yen, count=count, words=words, limit_words=limit_words
+    )
     env.globals.update(
         SENDER_KINDS=SENDER_KINDS,
         all_in_per_message=all_in_per_message,
         difference=difference,
+        t=t,
+        tm=tm,
+        code=code,
+        reason_meaning=reason_meaning,
+        warning_texts=warning_texts,
     )
     return env
 
 
 SENDER_KINDS = {
-    REGISTERED: "your registered sender ID",
-    FIXED: "the carrier's fixed code",
-    USER: "your sender value",
+    REGISTERED: "report.html.kind_registered",
+    FIXED: "report.html.kind_fixed",
+    USER: "report.html.kind_user",
 }
-"""What recipients see, by sender kind, under the value itself."""
+"""What recipients see, by sender kind, under the value itself (catalogue keys)."""
 
 CHART_TITLES = {
-    "cost_by_plan_and_carrier": "Cost by plan and carrier",
-    "lite_vs_full": "Difference between the last two plans, by carrier",
-    "expected_range": "Expected message charges and 95% range",
+    "cost_by_plan_and_carrier": "report.html.chart_cost_by_plan_and_carrier",
+    "lite_vs_full": "report.html.chart_lite_vs_full",
+    "expected_range": "report.html.chart_expected_range",
 }
+"""The alt text of each chart (catalogue keys)."""
 
 
 def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
@@ -119,7 +168,7 @@ def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
     embedded = [
         Chart(
             name=path.stem,
-            title=CHART_TITLES.get(path.stem, words(path.stem)),
+            title=t(CHART_TITLES[path.stem]) if path.stem in CHART_TITLES else words(path.stem),
             data_uri=data_uri(path),
         )
         for path in charts.values()
@@ -129,6 +178,7 @@ def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
         .get_template(TEMPLATE)
         .render(
             s=summary,
+            lang=current(),
             charts=embedded,
             cheapest=cheapest(summary),
             any_too_long=any(p.not_priced.get("too_long") for p in summary.plans.values()),

@@ -10,8 +10,8 @@ from rich.text import Text
 
 from simulator.i18n import current, t
 from simulator.pricing.money import fmt_jpy
-from simulator.result.forecast import Forecast, PlanResult
 from simulator.report.words import warning_texts
+from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
 from simulator.rules.reasons import describe
 
@@ -37,7 +37,9 @@ def sender_text(display: SenderDisplay | None) -> str:
         return f"{label} {display.shown}" if display.shown else label
     if display.kind == FIXED:
         label = t("report.text.sender_fixed")
-        return f"{label} {display.value}" if display.value else t("report.text.sender_fixed_unknown")
+        return (
+            f"{label} {display.value}" if display.value else t("report.text.sender_fixed_unknown")
+        )
     label = t("report.text.sender_yours")
     return f"{label} {display.shown}" if display.shown else label
 
@@ -119,7 +121,9 @@ def rejects_table(summary: Forecast) -> Table | None:
     table.add_column(t("report.examples_masked"))
     for reason, count in sorted(summary.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0])):
         shown = [e for e in summary.reject_examples.get(reason, []) if e]
-        table.add_row(reason, f"{count:,}", reason_meaning(summary, reason), ", ".join(shown) or "–")
+        table.add_row(
+            reason, f"{count:,}", reason_meaning(summary, reason), ", ".join(shown) or "–"
+        )
     return table
 
 

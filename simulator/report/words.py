@@ -12,6 +12,6 @@ def warning_texts(summary: Forecast) -> list[str]:
     if current() == "en" or len(summary.notices) != len(summary.warnings):
         return list(summary.warnings)
     return [
-        t(f"warning.{n.code}", **n.fields) if has(f"warning.{n.code}") else n.text
+        t(f"warning.{n.code}", current(), **n.fields) if has(f"warning.{n.code}") else n.text
         for n in summary.notices
     ]
