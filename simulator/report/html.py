@@ -63,7 +63,7 @@ def words(code: str | None) -> str:
 
 
 LIMIT_PARTS = [
-    (re.compile(r"^(\w+): "), lambda m: words(m[1]) + t("report.html.limit_colon")),
+    (re.compile(r"(^|; )(\w+): "), lambda m: m[1] + words(m[2]) + t("report.html.limit_colon")),
     (re.compile(r"(\d+) in one part"), lambda m: t("report.html.limit_single", n=m[1])),
     (re.compile(r", no splitting"), lambda m: t("report.html.limit_no_split")),
     (re.compile(r", then (\d+) per part"), lambda m: t("report.html.limit_per_part", n=m[1])),
