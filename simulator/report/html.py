@@ -7,7 +7,6 @@ autoescaping; charts are embedded as data URIs, the stylesheet inline: no extern
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -16,10 +15,15 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from simulator.i18n import current, has, t
+from simulator.i18n import current, t
 from simulator.pricing.money import fmt_jpy
-from simulator.report.text import reason_meaning
-from simulator.report.words import warning_texts
+from simulator.report.words import (
+    limit_words,
+    plan_reason,
+    reason_meaning,
+    warning_texts,
+    words,
+)
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, USER
 
@@ -50,38 +54,6 @@ def signed_yen(amount: Decimal | None) -> str:
 
 def count(n: int | None) -> str:
     return "–" if n is None else f"{n:,}"
-
-
-def words(code: str | None) -> str:
-    """A code (`sender_id_per_30_days`) in words for a reader: the catalogue's `word.<code>`
-    in the language in force, else the code with spaces."""
-    if code is None:
-        return "–"
-    if current() != "en" and has(f"word.{code}"):
-        return t(f"word.{code}")
-    return code.replace("_", " ")
-
-
-LIMIT_PARTS = [
-    (re.compile(r"(^|; )(\w+): "), lambda m: m[1] + words(m[2]) + t("report.html.limit_colon")),
-    (re.compile(r"(\d+) in one part"), lambda m: t("report.html.limit_single", n=m[1])),
-    (re.compile(r", no splitting"), lambda m: t("report.html.limit_no_split")),
-    (re.compile(r", then (\d+) per part"), lambda m: t("report.html.limit_per_part", n=m[1])),
-    (re.compile(r", at most (\d+) parts"), lambda m: t("report.html.limit_max_parts", n=m[1])),
-    (re.compile(r", at most (\d+)"), lambda m: t("report.html.limit_max_units", n=m[1])),
-]
-"""The wording of `describe_limits` (simulator.message.profiles), piece by piece."""
-
-
-def limit_words(limit: str) -> str:
-    """A plan's limit (`non_ascii: 70 in one part, no splitting`) in the language in force;
-    wording kpsim does not know stays as it is."""
-    if current() == "en":
-        return words(limit)
-    out = limit
-    for pattern, say in LIMIT_PARTS:
-        out = pattern.sub(say, out)
-    return out
 
 
 def code(text: str) -> Markup:
@@ -143,6 +115,7 @@ def environment() -> Environment:
         tm=tm,
         code=code,
         reason_meaning=reason_meaning,
+        plan_reason=plan_reason,
         warning_texts=warning_texts,
     )
     return env

@@ -8,12 +8,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from simulator.i18n import current, t
+from simulator.i18n import t
 from simulator.pricing.money import fmt_jpy
-from simulator.report.words import warning_texts
+from simulator.report.words import plan_reason, reason_meaning, warning_texts
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
-from simulator.rules.reasons import describe
 
 BASIS_NOTE = {
     "upper_bound": "report.text.basis_upper_bound",
@@ -66,7 +65,7 @@ def comparison_table(summary: Forecast) -> Table:
     table.add_row(
         t("report.text.sendable"),
         *(
-            t("report.yes") if p.sendable else t("report.no_because", reason=p.reason)
+            t("report.yes") if p.sendable else t("report.no_because", reason=plan_reason(p.reason))
             for p in plans.values()
         ),
     )
@@ -125,12 +124,6 @@ def rejects_table(summary: Forecast) -> Table | None:
             reason, f"{count:,}", reason_meaning(summary, reason), ", ".join(shown) or "–"
         )
     return table
-
-
-def reason_meaning(summary: Forecast, reason: str) -> str:
-    """A reject reason's meaning in the language in force (the summary's English otherwise)."""
-    meaning = describe(reason, current())
-    return summary.reject_meanings.get(reason, meaning) if meaning == reason else meaning
 
 
 def render_forecast(summary: Forecast) -> Group:

@@ -15,11 +15,12 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+import simulator
 from simulator import i18n
 from simulator.i18n import language, t
 from simulator.report import charts
 from simulator.report.html import render_html
-from simulator.report.words import warning_texts
+from simulator.report.words import plan_reason, warning_texts
 from simulator.result.forecast import Forecast
 from simulator.rules.reasons import REJECT_REASONS, REPAIRS, describe
 
@@ -152,3 +153,20 @@ def test_importing_the_font_leaves_matplotlibs_global_font_alone() -> None:
     charts.japanese_font.cache_clear()
     charts.japanese_font()
     assert list(matplotlib.rcParams["font.family"]) == before
+
+
+def test_a_plan_the_message_is_too_long_for_says_why_in_japanese() -> None:
+    summary = simulator.forecast(
+        DATASETS / "sample_recipients.csv", message="あ" * 80, as_of="2026-12-01"
+    ).summary
+    lite = summary.plans["lite"]
+    assert not lite.sendable and lite.reason
+    with language("ja"):
+        said = plan_reason(lite.reason)
+        page = render_html(summary, {})
+        shown = warning_texts(summary)
+    limit = t("report.html.limit_single", lang="ja", n=70)
+    assert said.startswith(t("report.message_too_long", lang="ja", n=80, limit="")[:-1])
+    assert limit in said and "in one part" not in said
+    assert said in page
+    assert any(said in w for w in shown)
