@@ -1,7 +1,7 @@
 """Regenerate the report screenshots the README shows: `python docs/screenshots.py`.
 
 Forecasts the shipped sample list (English message file, as in the README's quick start) and a
-Japanese-named CP932 list with a `{氏名}様` template, writes each report.html as
+Japanese-named CP932 list with a `{氏名}様` template (that one in Japanese), writes each report.html as
 `kpsim forecast --out` does, and has headless Chromium (`apt-get install chromium
 fonts-noto-cjk`) take a screenshot of each into docs/img/.
 """
@@ -24,9 +24,11 @@ from report_support import (  # noqa: E402  (the test helpers build the same two
     write_report,
 )
 
+from simulator.i18n import language  # noqa: E402
+
 SHOTS = {
-    "report_en.png": "sample list, English message",
-    "report_ja_list.png": "Japanese CP932 list, {氏名}様 template",
+    "report_en.png": ("en", "sample list, English report"),
+    "report_ja.png": ("ja", "Japanese CP932 list, {氏名}様 template, Japanese report"),
 }
 
 
@@ -43,12 +45,14 @@ def main() -> int:
         work = Path(tmp)
         summaries = {
             "report_en.png": sample_forecast(),
-            "report_ja_list.png": japanese_forecast(work),
+            "report_ja.png": japanese_forecast(work),
         }
         for name, summary in summaries.items():
-            page = write_report(summary, work / name.removesuffix(".png"))
+            lang, what = SHOTS[name]
+            with language(lang):
+                page = write_report(summary, work / name.removesuffix(".png"))
             png = screenshot(browser, page, work / "profile", args.out / name, args.height)
-            print(f"{png.relative_to(REPO) if png.is_relative_to(REPO) else png}: {SHOTS[name]}")
+            print(f"{png.relative_to(REPO) if png.is_relative_to(REPO) else png}: {what}")
     return 0
 
 

@@ -1,19 +1,68 @@
 """Charts of a forecast summary, saved as PNG files an analyst can paste into a deck.
 
 Built on `Figure` directly (no pyplot), so drawing them changes no global matplotlib state.
+Labels are in the language in force; text is drawn with the Japanese font matplotlib-fontja
+ships (IPAexGothic) and DejaVu Sans, so Japanese labels, file names and plan names never show
+as empty boxes, whatever fonts the machine has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
 from simulator import atomic
+from simulator.i18n import current, t
 from simulator.result.forecast import Forecast, PlanResult
+
+P = ParamSpec("P")
+R = TypeVar("R")
+LATIN_FONT = "DejaVu Sans"
+"""matplotlib's own font, for Latin text in English charts."""
+
+
+@functools.cache
+def japanese_font() -> str:
+    """The family name of the font matplotlib-fontja ships, registered with matplotlib.
+
+    Importing matplotlib_fontja sets the global font family; the import runs inside an
+    `rc_context`, so that setting is undone and only the font's registration stays."""
+    with matplotlib.rc_context():
+        import matplotlib_fontja
+
+    path = matplotlib_fontja.get_font_ttf_path()
+    font_manager.fontManager.addfont(path)
+    return str(font_manager.FontProperties(fname=path).get_name())
+
+
+@contextlib.contextmanager
+def chart_fonts() -> Iterator[list[str]]:
+    """Within the block, text falls back glyph by glyph between the Japanese font and DejaVu
+    Sans (Japanese first in a Japanese chart)."""
+    fonts = [japanese_font(), LATIN_FONT]
+    if current() != "ja":
+        fonts.reverse()
+    with matplotlib.rc_context({"font.family": fonts}):
+        yield fonts
+
+
+def with_chart_fonts(draw: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+        with chart_fonts():
+            return draw(*args, **kwargs)
+
+    return drawn
+
 
 YEN = StrMethodFormatter("¥{x:,.0f}")
 
@@ -29,12 +78,14 @@ def _carrier_cost(plan: PlanResult, carrier: str) -> float:
 
 def _save(fig: Figure, path: Path) -> Path:
     def write(tmp: Path) -> None:
-        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+        with chart_fonts():
+            fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
 
     atomic.write_with(path, write)
     return path
 
 
+@with_chart_fonts
 def cost_by_plan_and_carrier(summary: Forecast) -> Figure:
     """Stacked bars: message charges per plan, split by the carrier recipients are on."""
     plans = summary.sendable_plans()
@@ -47,15 +98,16 @@ def cost_by_plan_and_carrier(summary: Forecast) -> Figure:
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     fees = [_jpy(summary.plans[p].fixed_fees_jpy) for p in plans]
     if any(fees):
-        ax.bar(plans, fees, bottom=bottoms, label="sender-ID fees", hatch="//", color="lightgrey")
-    ax.set_title(f"Campaign cost by plan and carrier ({summary.as_of.isoformat()}, excl. tax)")
-    ax.set_ylabel("JPY (excl. tax)")
+        ax.bar(plans, fees, bottom=bottoms, label=t("chart.fees"), hatch="//", color="lightgrey")
+    ax.set_title(t("chart.cost_title", date=summary.as_of.isoformat()))
+    ax.set_ylabel(t("chart.jpy_excl_tax"))
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
         ax.legend(frameon=False, fontsize=8)
     return fig
 
 
+@with_chart_fonts
 def lite_vs_full(summary: Forecast) -> Figure:
     """Per carrier: how much more the last plan of the rules (full K-Premium) costs than the one
     before it (Lite), message charges excl. tax."""
@@ -71,13 +123,14 @@ def lite_vs_full(summary: Forecast) -> Figure:
         ax.bar(summary.carriers, diffs, color="tab:purple")
         ax.axhline(0, color="black", linewidth=0.8)
     else:
-        ax.text(0.5, 0.5, "two sendable plans are needed to compare", ha="center", va="center")
-    ax.set_title(f"Extra cost of {big or '–'} over {small or '–'}, by carrier (excl. tax)")
-    ax.set_ylabel(f"JPY ({big or '–'} − {small or '–'})")
+        ax.text(0.5, 0.5, t("chart.two_plans_needed"), ha="center", va="center")
+    ax.set_title(t("chart.extra_title", big=big or "–", small=small or "–"))
+    ax.set_ylabel(t("chart.jpy_difference", big=big or "–", small=small or "–"))
     ax.yaxis.set_major_formatter(YEN)
     return fig
 
 
+@with_chart_fonts
 def expected_range(summary: Forecast) -> Figure:
     """Expected message charges per plan with the 95% range that number portability brings."""
     plans = summary.sendable_plans()
@@ -94,19 +147,19 @@ def expected_range(summary: Forecast) -> Figure:
             fmt="o",
             capsize=8,
             color="tab:blue",
-            label="expected, 95% range" if i == 0 else None,
+            label=t("chart.expected_95") if i == 0 else None,
         )
         ax.plot(
             [i],
             [_jpy(info.cost_jpy_excl_tax)],
             "x",
             color="tab:red",
-            label="with carriers as allocated" if i == 0 else None,
+            label=t("chart.as_allocated") if i == 0 else None,
         )
     ax.set_xticks(range(len(plans)), plans)
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # zero-based, so plans compare by their true size
-    ax.set_title("Expected message charges with 95% range (portability), excl. tax")
-    ax.set_ylabel("JPY (excl. tax)")
+    ax.set_title(t("chart.range_title"))
+    ax.set_ylabel(t("chart.jpy_excl_tax"))
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
         ax.legend(frameon=False, fontsize=8, loc="lower right")

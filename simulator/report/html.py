@@ -13,8 +13,17 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
+from simulator.i18n import current, t
 from simulator.pricing.money import fmt_jpy
+from simulator.report.words import (
+    limit_words,
+    plan_reason,
+    reason_meaning,
+    warning_texts,
+    words,
+)
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, USER
 
@@ -47,9 +56,13 @@ def count(n: int | None) -> str:
     return "–" if n is None else f"{n:,}"
 
 
-def words(code: str | None) -> str:
-    """A code (`sender_id_per_30_days`) in words for a reader."""
-    return "–" if code is None else code.replace("_", " ")
+def code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def tm(key: str, /, **fields: object) -> Markup:
+    """A catalogue text as HTML: the text escaped, Markup fields (`code(...)`) kept as HTML."""
+    return Markup(escape(t(key))).format(**fields)
 
 
 def all_in_per_message(plan: PlanResult) -> str:
@@ -91,27 +104,36 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(yen=yen, signed_yen=signed_yen, count=count, words=words)
+    env.filters.update(
+        yen=yen, signed_yen=signed_yen, count=count, words=words, limit_words=limit_words
+    )
     env.globals.update(
         SENDER_KINDS=SENDER_KINDS,
         all_in_per_message=all_in_per_message,
         difference=difference,
+        t=t,
+        tm=tm,
+        code=code,
+        reason_meaning=reason_meaning,
+        plan_reason=plan_reason,
+        warning_texts=warning_texts,
     )
     return env
 
 
 SENDER_KINDS = {
-    REGISTERED: "your registered sender ID",
-    FIXED: "the carrier's fixed code",
-    USER: "your sender value",
+    REGISTERED: "report.html.kind_registered",
+    FIXED: "report.html.kind_fixed",
+    USER: "report.html.kind_user",
 }
-"""What recipients see, by sender kind, under the value itself."""
+"""What recipients see, by sender kind, under the value itself (catalogue keys)."""
 
 CHART_TITLES = {
-    "cost_by_plan_and_carrier": "Cost by plan and carrier",
-    "lite_vs_full": "Difference between the last two plans, by carrier",
-    "expected_range": "Expected message charges and 95% range",
+    "cost_by_plan_and_carrier": "report.html.chart_cost_by_plan_and_carrier",
+    "lite_vs_full": "report.html.chart_lite_vs_full",
+    "expected_range": "report.html.chart_expected_range",
 }
+"""The alt text of each chart (catalogue keys)."""
 
 
 def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
@@ -119,7 +141,7 @@ def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
     embedded = [
         Chart(
             name=path.stem,
-            title=CHART_TITLES.get(path.stem, words(path.stem)),
+            title=t(CHART_TITLES[path.stem]) if path.stem in CHART_TITLES else words(path.stem),
             data_uri=data_uri(path),
         )
         for path in charts.values()
@@ -129,6 +151,7 @@ def render_html(summary: Forecast, charts: dict[str, Path]) -> str:
         .get_template(TEMPLATE)
         .render(
             s=summary,
+            lang=current(),
             charts=embedded,
             cheapest=cheapest(summary),
             any_too_long=any(p.not_priced.get("too_long") for p in summary.plans.values()),

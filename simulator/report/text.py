@@ -8,16 +8,23 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from simulator.i18n import t
 from simulator.pricing.money import fmt_jpy
+from simulator.report.words import plan_reason, reason_meaning, warning_texts
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
 
 BASIS_NOTE = {
-    "exact": "",
-    "upper_bound": " (upper bound)",
-    "user": " (your price)",
-    "unknown": " (price unknown)",
+    "upper_bound": "report.text.basis_upper_bound",
+    "user": "report.text.basis_user",
+    "unknown": "report.text.basis_unknown",
 }
+"""Catalogue keys of the note after a charge whose price is not exact."""
+
+
+def basis_note(basis: str | None) -> str:
+    key = BASIS_NOTE.get(basis or "")
+    return t(key) if key else ""
 
 
 def sender_text(display: SenderDisplay | None) -> str:
@@ -25,18 +32,27 @@ def sender_text(display: SenderDisplay | None) -> str:
     if display is None:
         return "–"
     if display.kind == REGISTERED:
-        return f"registered ID {display.shown}" if display.shown else "registered ID"
+        label = t("report.text.sender_registered")
+        return f"{label} {display.shown}" if display.shown else label
     if display.kind == FIXED:
-        return f"fixed {display.value}" if display.value else "fixed (value unknown)"
-    return f"your sender* {display.shown}" if display.shown else "your sender*"
+        label = t("report.text.sender_fixed")
+        return (
+            f"{label} {display.value}" if display.value else t("report.text.sender_fixed_unknown")
+        )
+    label = t("report.text.sender_yours")
+    return f"{label} {display.shown}" if display.shown else label
 
 
 def comparison_table(summary: Forecast) -> Table:
     """Plans as columns; the figures a campaign owner compares, then what each carrier sees."""
     plans = summary.plans
     table = Table(
-        title=f"Forecast for {summary.as_of.isoformat()} — {summary.rows_in:,} rows in, "
-        f"{summary.rows_in - summary.rows_rejected:,} sendable",
+        title=t(
+            "report.text.title",
+            date=summary.as_of.isoformat(),
+            rows_in=f"{summary.rows_in:,}",
+            sendable=f"{summary.rows_in - summary.rows_rejected:,}",
+        ),
         title_justify="left",
     )
     table.add_column("")
@@ -47,28 +63,32 @@ def comparison_table(summary: Forecast) -> Table:
         table.add_row(label, *(fn(p) if p.sendable else "–" for p in plans.values()))
 
     table.add_row(
-        "sendable",
-        *("yes" if p.sendable else f"no: {p.reason}" for p in plans.values()),
+        t("report.text.sendable"),
+        *(
+            t("report.yes") if p.sendable else t("report.no_because", reason=plan_reason(p.reason))
+            for p in plans.values()
+        ),
     )
-    row("recipients sent", lambda p: f"{p.recipients:,}")
-    row("message parts", lambda p: f"{p.parts:,}")
-    row("per recipient excl. tax", lambda p: fmt_jpy(p.cost_per_recipient_jpy_excl_tax))
+    row(t("report.text.recipients_sent"), lambda p: f"{p.recipients:,}")
+    row(t("report.text.message_parts"), lambda p: f"{p.parts:,}")
+    row(t("report.text.per_recipient"), lambda p: fmt_jpy(p.cost_per_recipient_jpy_excl_tax))
     row(
-        "charges excl. tax",
-        lambda p: fmt_jpy(p.cost_jpy_excl_tax) + BASIS_NOTE.get(p.price_basis or "", ""),
+        t("report.text.charges_excl_tax"),
+        lambda p: fmt_jpy(p.cost_jpy_excl_tax) + basis_note(p.price_basis),
     )
-    row("charges incl. tax", lambda p: fmt_jpy(p.cost_jpy_incl_tax))
-    row("sender-ID fees", lambda p: fmt_jpy(p.fixed_fees_jpy))
-    row("total excl. tax", lambda p: fmt_jpy(p.total_jpy_excl_tax))
-    row("total incl. tax", lambda p: fmt_jpy(p.total_jpy_incl_tax))
+    row(t("report.text.charges_incl_tax"), lambda p: fmt_jpy(p.cost_jpy_incl_tax))
+    row(t("report.text.fees"), lambda p: fmt_jpy(p.fixed_fees_jpy))
+    row(t("report.text.total_excl_tax"), lambda p: fmt_jpy(p.total_jpy_excl_tax))
+    row(t("report.text.total_incl_tax"), lambda p: fmt_jpy(p.total_jpy_incl_tax))
     row(
-        "expected (MNP)",
+        t("report.text.expected"),
         lambda p: (
-            fmt_jpy(p.expected_cost_jpy_excl_tax) + ("" if p.carrier_dependent else " (fixed)")
+            fmt_jpy(p.expected_cost_jpy_excl_tax)
+            + ("" if p.carrier_dependent else t("report.text.fixed_note"))
         ),
     )
     row(
-        "95% range (MNP)",
+        t("report.text.range_95"),
         lambda p: (
             "–"
             if p.interval_95_jpy_excl_tax is None
@@ -82,27 +102,27 @@ def comparison_table(summary: Forecast) -> Table:
             info = p.by_carrier.get(c)
             if info is None:
                 return "–"
-            route = "direct" if info.route == "direct" else "standard route"
-            return f"{sender_text(info.sender_display)}, {route}"
+            route = t("report.route_direct" if info.route == "direct" else "report.route_standard")
+            return t("report.text.sees_cell", sender=sender_text(info.sender_display), route=route)
 
-        row(f"{carrier} sees", sees)
-    table.caption = (
-        "* your `sender` value, display not guaranteed. MNP: range from number portability "
-        "where the carrier comes from the number's allocation."
-    )
+        row(t("report.text.carrier_sees", carrier=carrier), sees)
+    table.caption = t("report.text.caption")
     return table
 
 
 def rejects_table(summary: Forecast) -> Table | None:
     if not summary.rejects_by_reason:
         return None
-    table = Table(title="Rows not sent", title_justify="left")
-    table.add_column("reason")
-    table.add_column("rows", justify="right")
-    table.add_column("examples (masked)")
+    table = Table(title=t("report.text.rejects_title"), title_justify="left")
+    table.add_column(t("report.reason"))
+    table.add_column(t("report.rows"), justify="right")
+    table.add_column(t("report.meaning"), overflow="fold")
+    table.add_column(t("report.examples_masked"))
     for reason, count in sorted(summary.rejects_by_reason.items(), key=lambda kv: (-kv[1], kv[0])):
         shown = [e for e in summary.reject_examples.get(reason, []) if e]
-        table.add_row(reason, f"{count:,}", ", ".join(shown) or "–")
+        table.add_row(
+            reason, f"{count:,}", reason_meaning(summary, reason), ", ".join(shown) or "–"
+        )
     return table
 
 
@@ -112,9 +132,13 @@ def render_forecast(summary: Forecast) -> Group:
     if source.phone_column is not None:
         parts.append(
             Text(
-                f"{source.file or 'the list'}: numbers read from column {source.phone_column!r}"
+                t(
+                    "report.text.numbers_from",
+                    file=source.file or t("report.text.the_list"),
+                    column=source.phone_column,
+                )
                 + (
-                    f", carriers from column {source.carrier_column!r}"
+                    t("report.text.carriers_from", column=source.carrier_column)
                     if source.carrier_column
                     else ""
                 )
@@ -125,12 +149,14 @@ def render_forecast(summary: Forecast) -> Group:
         parts.append(rejects)
     if summary.assumptions:
         changed = summary.assumptions_changed
-        label = "assumptions in force: " + (
-            ", ".join(f"{k}={v}" for k, v in changed.items()) if changed else "all defaults"
+        values = (
+            ", ".join(f"{k}={v}" for k, v in changed.items())
+            if changed
+            else t("report.text.all_defaults")
         )
-        parts.append(Text(label + " (kpsim rules show lists them; change with --assume)"))
-    for warning in summary.warnings:
-        parts.append(Text(f"warning: {warning}", style="yellow"))
+        parts.append(Text(t("report.text.assumptions", values=values)))
+    for warning in warning_texts(summary):
+        parts.append(Text(t("report.text.warning", text=warning), style="yellow"))
     return Group(*parts)
 
 

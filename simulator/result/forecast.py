@@ -150,6 +150,16 @@ class PricesUsed(Model):
     items: dict[str, PriceUsed]
 
 
+class Notice(Model):
+    """One warning as a code and its fields, so each surface can word it in its language
+    (`warning.<code>` in the message catalogue); `text` is its English wording, as in
+    `Forecast.warnings`. Code `text` is a warning with no catalogue entry (English only)."""
+
+    code: str
+    fields: dict[str, str] = Field(default_factory=dict)
+    text: str
+
+
 class Forecast(Document):
     """A recipient list priced under each plan on one date."""
 
@@ -179,6 +189,9 @@ class Forecast(Document):
     """Your registered sender ID (--kp-sender)."""
     warnings: list[str]
     plans: dict[str, PlanResult]
+
+    notices: list[Notice] = Field(default_factory=list)
+    """`warnings` as codes and fields, one per warning in the same order."""
 
     def sendable_plans(self) -> list[str]:
         return [name for name, plan in self.plans.items() if plan.sendable]

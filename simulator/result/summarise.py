@@ -13,10 +13,11 @@ import polars as pl
 
 from simulator.analysis.run import ForecastRun
 from simulator.errors import KpsimError
+from simulator.i18n import t
 from simulator.message.count import count_parts
 from simulator.message.profiles import describe_limits, load_segmentation_rules, profile_for
 from simulator.pricing.fees import PERIOD_DAYS, fixed_fee_sen
-from simulator.pricing.money import sen_to_jpy
+from simulator.pricing.money import fmt_jpy, sen_to_jpy
 from simulator.pricing.resolve import ResolvedPrices
 from simulator.pricing.tax import tax_incl_sen
 from simulator.result.forecast import (
@@ -26,6 +27,7 @@ from simulator.result.forecast import (
     ForecastInput,
     MessageInfo,
     MessagePlan,
+    Notice,
     PlanResult,
     PricesUsed,
     PriceUsed,
@@ -35,7 +37,7 @@ from simulator.result.forecast import (
 )
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
 from simulator.rules.api_request import api_request
-from simulator.rules.assumptions import modelled_settings, not_modelled_warnings
+from simulator.rules.assumptions import modelled_settings, not_modelled
 from simulator.rules.reasons import describe
 from simulator.rules.ruleset import RuleSet
 from simulator.rules.schema import Source
@@ -96,17 +98,49 @@ def prices_used(prices: ResolvedPrices, rs: RuleSet | None = None) -> PricesUsed
     )
 
 
-def price_warnings(prices: ResolvedPrices, plans: Mapping[str, PlanResult]) -> list[str]:
+def notice(code: str, **fields: object) -> Notice:
+    """A warning by code: its fields and its English wording from the catalogue."""
+    shown = {k: str(v) for k, v in fields.items()}
+    return Notice(code=code, fields=shown, text=t(f"warning.{code}", lang="en", **shown))
+
+
+PRICE_BASIS_NOTICES = {
+    "upper_bound": "price_upper_bound",
+    "assumed_unchanged": "price_assumed_unchanged",
+    "user": "price_user",
+}
+
+
+def price_notices(prices: ResolvedPrices, plans: Mapping[str, PlanResult]) -> list[Notice]:
     """One warning per price used that is not an exact published figure, with its note."""
     used = {c for p in plans.values() for c in p.charge_classes}
     used |= {f for p in plans.values() for f in p.fixed_fees}
     out = []
     for name in sorted(used):
         item = prices[name]
-        if item.basis != "exact":
-            amount = "no amount" if item.amount_jpy is None else f"{item.amount_jpy} JPY"
-            out.append(f"price {name} is {item.basis} ({amount}): {item.note}")
+        if item.basis == "exact":
+            continue
+        if item.amount_jpy is None:
+            out.append(notice("price_unknown", name=name, note=item.note))
+            continue
+        code = PRICE_BASIS_NOTICES.get(item.basis, "price_not_exact")
+        out.append(
+            notice(
+                code, name=name, basis=item.basis, amount=fmt_jpy(item.amount_jpy), note=item.note
+            )
+        )
     return out
+
+
+def run_notices(run: ForecastRun) -> list[Notice]:
+    """The run's own warnings by code: a plan the message is too long for; any other warning
+    as English text (code `text`)."""
+    known = {}
+    for plan, info in run.plan_info.items():
+        if info.get("reason"):
+            n = notice("message_too_long", plan=plan, reason=info["reason"])
+            known[n.text] = n
+    return [known.get(w) or Notice(code="text", text=w) for w in run.warnings]
 
 
 def _by_carrier(run: ForecastRun, plan: str, rows: pl.DataFrame) -> dict[str, CarrierResult]:
@@ -291,20 +325,22 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
     """The typed summary of a forecast: what `forecast --json` prints and summary.json holds."""
     rs, opts, check, settings = run.ruleset, run.options, run.check, run.settings
     plans = {plan: plan_result(run, plan) for plan in run.plans}
-    warnings = list(run.warnings)
+    notices = run_notices(run)
     for plan, result in plans.items():
         if result.not_priced.get("too_long"):
-            warnings.append(
-                f"{plan}: {result.not_priced['too_long']} recipients' messages are too long"
+            notices.append(
+                notice("recipients_too_long", plan=plan, count=result.not_priced["too_long"])
             )
     kp_plans = [p for p, r in plans.items() if r.sendable and rs.plans[p].flag_role]
     if kp_plans and check.duplicates:
-        warnings.append(
-            f"{check.duplicates} duplicate recipients: under K-Premium ({', '.join(kp_plans)}) "
-            "back-to-back sends to one number can fail (--dedupe drops them)"
+        notices.append(
+            notice("duplicates_kpremium", count=check.duplicates, plans=", ".join(kp_plans))
         )
-    warnings.extend(not_modelled_warnings(rs, settings))
-    warnings.extend(price_warnings(run.prices, plans))
+    notices.extend(
+        notice("assumption_not_modelled", name=name, value=value, note=note)
+        for name, value, note in not_modelled(rs, settings)
+    )
+    notices.extend(price_notices(run.prices, plans))
     return Forecast(
         as_of=opts.as_of,
         input=ForecastInput(
@@ -330,8 +366,9 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
         period_days=opts.period_days,
         sender=opts.sender,
         kp_sender=opts.kp_sender,
-        warnings=warnings,
+        warnings=[n.text for n in notices],
         plans=plans,
+        notices=notices,
     )
 
 

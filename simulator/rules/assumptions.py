@@ -37,14 +37,21 @@ def modelled_settings(ruleset: RuleSet, settings: Mapping[str, str]) -> Settings
     return {k: v for k, v in settings.items() if ruleset.assumptions[k].modelled}
 
 
-def not_modelled_warnings(ruleset: RuleSet, settings: Mapping[str, str]) -> list[str]:
-    """One warning per assumption set away from its default that kpsim cannot compute: the
-    choice is accepted and recorded, but the figures are those of the default."""
+def not_modelled(ruleset: RuleSet, settings: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(name, value, note) of each assumption set away from its default that kpsim cannot
+    compute: the choice is accepted and recorded, but the figures are those of the default."""
     return [
-        f"assumption {name}={value} is accepted but not modelled: "
-        + " ".join((assumption.note or "the figures follow its default").split())
+        (name, value, " ".join((assumption.note or "the figures follow its default").split()))
         for name, value in settings.items()
         if not (assumption := ruleset.assumptions[name]).modelled and value != assumption.default
+    ]
+
+
+def not_modelled_warnings(ruleset: RuleSet, settings: Mapping[str, str]) -> list[str]:
+    """One warning per assumption set away from its default that kpsim cannot compute."""
+    return [
+        f"assumption {name}={value} is accepted but not modelled: {note}"
+        for name, value, note in not_modelled(ruleset, settings)
     ]
 
 

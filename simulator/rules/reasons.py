@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from simulator.i18n import Lang, has, t
+
 REJECT_REASONS: Final[dict[str, str]] = {
     "empty": "The phone cell is blank or holds only punctuation.",
     "scientific_notation": "Excel scientific notation (9.01235E+09): the digits are lost.",
@@ -38,6 +40,9 @@ REPAIRS: Final[dict[str, str]] = {
 }
 
 
-def describe(code: str) -> str:
-    """The one-line description of a reject reason or repair code."""
+def describe(code: str, lang: Lang = "en") -> str:
+    """The one-line description of a reject reason or repair code, in `lang` (English is the
+    source above; other languages come from the catalogue, `reason.<code>`)."""
+    if lang != "en" and has(f"reason.{code}"):
+        return t(f"reason.{code}", lang=lang)
     return REJECT_REASONS.get(code) or REPAIRS.get(code) or code

@@ -22,6 +22,7 @@ from report_support import (
     write_report,
 )
 
+from simulator.i18n import Lang, language, t
 from simulator.pricing.money import fmt_jpy
 from simulator.result.forecast import Forecast
 
@@ -33,9 +34,13 @@ def browser() -> str:
     return require_chromium()
 
 
-def rendered(browser: str, summary: Forecast, folder: Path, name: str) -> tuple[Page, dict, Path]:
-    page = write_report(summary, folder / "out")
+def rendered(
+    browser: str, summary: Forecast, folder: Path, name: str, lang: Lang = "en"
+) -> tuple[Page, dict, Path]:
+    with language(lang):
+        page = write_report(summary, folder / "out")
     dom = dump_dom(browser, page, folder / "profile")
+    assert f'<html lang="{lang}">' in dom
     png = screenshot(browser, page, folder / "profile", ARTIFACTS / f"report_{name}.png")
     print(f"screenshot of report.html kept at {png}")
     document = json.loads((folder / "out" / "summary.json").read_text(encoding="utf-8"))
@@ -106,3 +111,28 @@ def test_a_japanese_cp932_list_with_a_template_renders_without_tofu_or_mojibake(
     assert JAPANESE_TEMPLATE in page.text
     assert "ソトバ" in page.row("senders", "au")[-1]
     assert png.stat().st_size > 10_000
+
+
+def test_a_japanese_report_shows_japanese_labels_and_the_same_figures_in_a_browser(
+    browser: str, tmp_path: Path
+) -> None:
+    summary = japanese_forecast(tmp_path)
+    page, document, _ = rendered(browser, summary, tmp_path, "japanese_ja", lang="ja")
+    assert_clean(page)
+    plans = document["plans"]
+    for key, field in [
+        ("report.html.fees", "fixed_fees_jpy"),
+        ("report.html.total_excl_tax", "total_jpy_excl_tax"),
+        ("report.html.total_incl_tax", "total_jpy_incl_tax"),
+    ]:
+        assert page.row("comparison", t(key, lang="ja")) == [
+            fmt_jpy(p[field]) if p["sendable"] else "–" for p in plans.values()
+        ]
+    assert page.row("rejects", t("report.html.total", lang="ja"))[0] == (
+        f"{document['rows_rejected']:,}"
+    )
+    for key in ("report.html.plans_side_by_side", "report.html.warnings", "reason.landline"):
+        assert t(key, lang="ja") in page.text
+    assert t("report.html.plans_side_by_side", lang="en") not in page.text
+    assert "顧客リスト_冬のセール.csv" in page.text
+    assert document["warnings"] == summary.warnings  # summary.json stays English
