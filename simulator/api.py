@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
 
@@ -121,14 +124,6 @@ def _pairs(value: object, name: str, what: str, *, numbers: bool) -> dict[str, s
     return out
 
 
-def _prices(value: object) -> dict[str, str]:
-    return _pairs(value, "prices", "amounts (int, float, Decimal or str)", numbers=True)
-
-
-def _assume(value: object, name: str = "assume") -> dict[str, str]:
-    return _pairs(value, name, "assumption values (str)", numbers=False)
-
-
 def _count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _wrong(name, value, "a whole number")
@@ -155,18 +150,74 @@ def _path(value: object, name: str) -> Path | None:
     raise _wrong(name, value, "a path (str or pathlib.Path)")
 
 
-def _source(value: object) -> Source:
-    if isinstance(value, str | Path | pl.DataFrame | pl.LazyFrame):
-        return value
-    raise _wrong("source", value, "a path or a polars DataFrame/LazyFrame")
-
-
 def _message(value: object, name: str = "message") -> str:
     if not isinstance(value, str):
         raise _wrong(name, value, "a string")
     return value
 
 
+def _source_arg(value: object, name: str) -> Source:
+    if isinstance(value, str | Path | pl.DataFrame | pl.LazyFrame):
+        return value
+    raise _wrong(name, value, "a path or a polars DataFrame/LazyFrame")
+
+
+_CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
+    "Source": _source_arg,
+    "str": _message,
+    "str | None": _optional_text,
+    "int": _count,
+    "bool": _flag,
+    "Day": _date,
+    "Day | None": _date,
+    "Plans | None": _plans,
+    "Mapping[str, Amount] | None": lambda value, name: _pairs(
+        value, name, "amounts (int, float, Decimal or str)", numbers=True
+    ),
+    "Mapping[str, str] | None": lambda value, name: _pairs(
+        value, name, "assumption values (str)", numbers=False
+    ),
+    "str | Path | None": _path,
+}
+"""How each annotation of the API's parameters is checked and converted, by its text."""
+
+
+def _arguments(function: Callable[..., object], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every parameter of `function` checked against its annotation and converted (dates to
+    `date`, plans to a list, amounts and assumption values to strings, paths to `Path`)."""
+    return {
+        name: _CONVERTERS[str(p.annotation)](values[name], name)
+        for name, p in inspect.signature(function).parameters.items()
+    }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _api(function: Callable[P, R]) -> Callable[P, R]:
+    """A call with an unknown keyword or a missing argument is a one-line `UsageError`."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:
+            unknown = sorted(set(kwargs) - set(signature.parameters))
+            raise UsageError(
+                f"unknown option {', '.join(unknown)}"
+                if unknown
+                else f"{function.__name__}: {error}",
+                hint=f"see help(simulator.{function.__name__})",
+                code="unknown_option" if unknown else "wrong_call",
+            ) from None
+        return function(*args, **kwargs)
+
+    return call
+
+
+@_api
 def forecast(
     source: Source,
     *,
@@ -216,28 +267,12 @@ def forecast(
     ...
     simulator.errors.UsageError: as_of '2027/01/15' is not a date (use the form YYYY-MM-DD ...)
     """
-    options = ForecastOptions(
-        message=_message(message),
-        as_of=_date(as_of),
-        plans=_plans(plans),
-        sender=_optional_text(sender, "sender"),
-        kp_sender=_optional_text(kp_sender, "kp_sender"),
-        sender_ids=_count(sender_ids, "sender_ids"),
-        period_days=_count(period_days, "period_days"),
-        price_book=_path(price_book, "price_book"),
-        prices=_prices(prices),
-        assume=_assume(assume),
-        phone_column=_optional_text(phone_column, "phone_column"),
-        carrier_column=_optional_text(carrier_column, "carrier_column"),
-        encoding=_optional_text(encoding, "encoding"),
-        sheet=_optional_text(sheet, "sheet"),
-        skip_rows=_count(skip_rows, "skip_rows"),
-        dedupe=_flag(dedupe, "dedupe"),
-        rules_dir=_path(rules_dir, "rules_dir"),
-    )
-    return ForecastResult.of(run_forecast(_source(source), options))
+    given = _arguments(forecast, locals())
+    source_ = given.pop("source")
+    return ForecastResult.of(run_forecast(source_, ForecastOptions(**given)))
 
 
+@_api
 def check(
     source: Source,
     *,
@@ -259,18 +294,18 @@ def check(
     >>> summary.rows_in == summary.ok + summary.rejected
     True
     """
-    day = _date(as_of)
-    rs = load_ruleset(_path(rules_dir, "rules_dir"))
-    settings = resolve_settings(rs, _assume(assume))
-    flagged = _flag(dedupe, "dedupe")
+    given = _arguments(check, locals())
+    day, flagged = given["as_of"], given["dedupe"]
+    rs = load_ruleset(given["rules_dir"])
+    settings = resolve_settings(rs, given["assume"])
     read = read_recipients(
-        _source(source),
-        phone_column=_optional_text(phone_column, "phone_column"),
-        carrier_column=_optional_text(carrier_column, "carrier_column"),
-        encoding=_optional_text(encoding, "encoding"),
+        given["source"],
+        phone_column=given["phone_column"],
+        carrier_column=given["carrier_column"],
+        encoding=given["encoding"],
         ruleset=rs,
-        sheet=_optional_text(sheet, "sheet"),
-        skip_rows=_count(skip_rows, "skip_rows"),
+        sheet=given["sheet"],
+        skip_rows=given["skip_rows"],
     )
     checked = check_list(read, as_of=day, ruleset=rs, settings=settings, dedupe=flagged)
     queries = checked.summary_queries()
@@ -289,6 +324,7 @@ def check(
     )
 
 
+@_api
 def diff(
     source: Source,
     *,
@@ -322,28 +358,15 @@ def diff(
     >>> (d.summary.from_.isoformat(), d.summary.to.isoformat())
     ('2025-01-01', '2026-12-01')
     """
-    both = _assume(assume)
-    run = diff_forecasts(
-        _source(source),
-        from_date=_date(from_date, "from_date"),
-        to_date=_date(to_date, "to_date"),
-        plans=_plans(plans),
-        message=_message(message),
-        assume_a={**both, **_assume(assume_a, "assume_a")},
-        assume_b={**both, **_assume(assume_b, "assume_b")},
-        rules_a=_path(rules_a, "rules_a"),
-        rules_b=_path(rules_b, "rules_b"),
-        sender=_optional_text(sender, "sender"),
-        kp_sender=_optional_text(kp_sender, "kp_sender"),
-        phone_column=_optional_text(phone_column, "phone_column"),
-        carrier_column=_optional_text(carrier_column, "carrier_column"),
-        encoding=_optional_text(encoding, "encoding"),
-        sheet=_optional_text(sheet, "sheet"),
-        skip_rows=_count(skip_rows, "skip_rows"),
-    )
+    given = _arguments(diff, locals())
+    both = given.pop("assume")
+    given["assume_a"] = {**both, **given["assume_a"]}
+    given["assume_b"] = {**both, **given["assume_b"]}
+    run = diff_forecasts(given.pop("source"), **given)
     return DiffResult.of(run)
 
 
+@_api
 def explain(
     number: str,
     *,
@@ -364,21 +387,21 @@ def explain(
     >>> (e.e164, e.carrier)
     ('+819012345678', 'docomo')
     """
-    rs = load_ruleset(_path(rules_dir, "rules_dir"))
-    settings = resolve_settings(rs, _assume(assume))
+    given = _arguments(explain, locals())
+    rs = load_ruleset(given.pop("rules_dir"))
+    settings = resolve_settings(rs, given.pop("assume"))
     explanation, _ = explain_number(
         rs,
-        _message(number, "number"),
-        plan=_message(plan, "plan").strip(),
-        day=_date(as_of),
-        carrier=_optional_text(carrier, "carrier"),
+        given.pop("number"),
+        plan=given.pop("plan").strip(),
+        day=given.pop("as_of"),
         settings=settings,
-        kp_sender=_optional_text(kp_sender, "kp_sender"),
-        sender=_optional_text(sender, "sender"),
+        **given,
     )
     return explanation
 
 
+@_api
 def fit_message(
     text: str,
     *,
@@ -397,12 +420,11 @@ def fit_message(
     >>> info.by_plan["full"].parts, info.by_plan["full"].too_long
     (1, False)
     """
-    body = _message(text, "text")
-    day = _date(as_of)
-    rules = _path(rules_dir, "rules_dir")
+    given = _arguments(fit_message, locals())
+    body, day, rules = given["text"], given["as_of"], given["rules_dir"]
     rs = load_ruleset(rules)
-    settings = resolve_settings(rs, _assume(assume))
-    chosen = rs.plan_ids(_plans(plans))
+    settings = resolve_settings(rs, given["assume"])
+    chosen = rs.plan_ids(given["plans"])
     segmentation = load_segmentation_rules(rules)
     fixed = fixed_text(body)
     templated = fixed is None

@@ -211,3 +211,16 @@ def test_the_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert isinstance(namespace["s"], simulator.Forecast)
+
+
+def test_an_unknown_keyword_is_a_usage_error_naming_it() -> None:
+    with pytest.raises(UsageError) as caught:
+        simulator.forecast(SAMPLE, message=MESSAGE, as_of=AS_OF, plan="lite")  # type: ignore[call-arg]
+    assert caught.value.code == "unknown_option"
+    assert "plan" in str(caught.value)
+
+
+def test_a_missing_message_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        simulator.forecast(SAMPLE, as_of=AS_OF)  # type: ignore[call-arg]
+    assert caught.value.code == "wrong_call"
