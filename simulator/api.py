@@ -238,6 +238,8 @@ def forecast(
     skip_rows: int = 0,
     dedupe: bool = False,
     rules_dir: str | Path | None = None,
+    input_name: str | None = None,
+    progress: bool = False,
 ) -> ForecastResult:
     """Price a recipient list under each plan on one day.
 
@@ -248,7 +250,8 @@ def forecast(
 
     `prices` overrides price-book amounts by name (``{"k_premium": 9.5}``), `assume` switches
     named assumptions (``{"name": "value"}``), `sender_ids` and `period_days` scale the fixed
-    fees. Any argument of the wrong type is a `UsageError`.
+    fees. `input_name` names a frame in the summary (a file is named by itself); `progress`
+    shows a progress bar on stderr. Any argument of the wrong type is a `UsageError`.
 
     >>> import simulator
     >>> result = simulator.forecast(
