@@ -1,6 +1,25 @@
 """kpsim: rules engine and cost simulator for Japanese A2P SMS sent through Xoxzo K-Premium.
 
-`simulator.forecast(recipients, message=..., as_of=...)` prices a list (see `simulator.api`).
+The Python API (each function documented with an example, e.g. ``help(simulator.forecast)``):
+
+- ``forecast(source, *, message, as_of, plans=None, sender=None, kp_sender=None,
+  sender_ids=1, period_days=30, prices=None, assume=None, ...) -> ForecastResult``:
+  price a list under each plan on one day; ``.summary`` is the typed ``Forecast`` with
+  ``.comparison()`` (plan × metric) and ``.by_carrier()`` as polars DataFrames, money in
+  integer sen (``*_sen`` columns).
+- ``check(source, *, as_of, assume=None, ...) -> CheckSummary``: every row accounted for.
+- ``diff(source, *, from_date, to_date, plans=None, message=..., ...) -> DiffResult``: what
+  changes between two days, assumption settings or rule directories.
+- ``explain(number, *, plan, as_of, carrier=None, sender=None, kp_sender=None, ...)
+  -> Explanation``: one number under one plan on one day, and why.
+- ``fit_message(text, *, as_of, plans=None, ...) -> MessageInfo``: how each plan counts a
+  message (encoding, units, parts, too long, limit).
+
+``source`` is a path (``str``/``Path``: CSV, TSV, Parquet, Excel) or a polars
+``DataFrame``/``LazyFrame``; days are ``date``, ``datetime`` or ``"YYYY-MM-DD"``; plans a list
+or ``"lite,full"``; prices a mapping of names to ``int | float | Decimal | str``; assumptions a
+mapping of names to values. A wrongly typed argument raises ``UsageError`` (exit code 2 on the
+command line), every kpsim error is a ``KpsimError`` with a ``code``.
 """
 
 from __future__ import annotations
@@ -8,17 +27,61 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator._version import __version__
+from simulator.errors import KpsimError, UsageError
 
 if TYPE_CHECKING:
-    from simulator.api import forecast
+    from simulator.api import check, diff, explain, fit_message, forecast
+    from simulator.result.check import CheckSummary
+    from simulator.result.diff import Diff, DiffResult
+    from simulator.result.explain import Explanation
+    from simulator.result.forecast import Forecast, MessageInfo
+    from simulator.result.summarise import ForecastResult
 
-__all__ = ["__version__", "forecast"]
+__all__ = [
+    "CheckSummary",
+    "Diff",
+    "DiffResult",
+    "Explanation",
+    "Forecast",
+    "ForecastResult",
+    "KpsimError",
+    "MessageInfo",
+    "UsageError",
+    "__version__",
+    "check",
+    "diff",
+    "explain",
+    "fit_message",
+    "forecast",
+]
+
+_LAZY = {
+    "check": "simulator.api",
+    "diff": "simulator.api",
+    "explain": "simulator.api",
+    "fit_message": "simulator.api",
+    "forecast": "simulator.api",
+    "CheckSummary": "simulator.result.check",
+    "Diff": "simulator.result.diff",
+    "DiffResult": "simulator.result.diff",
+    "Explanation": "simulator.result.explain",
+    "Forecast": "simulator.result.forecast",
+    "MessageInfo": "simulator.result.forecast",
+    "ForecastResult": "simulator.result.summarise",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`simulator.forecast` loads the engine on first use (so `kpsim` starts light)."""
-    if name == "forecast":
-        from simulator.api import forecast
+    """The API loads the engine on first use (so `kpsim` starts light)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    import importlib
 
-        return forecast
-    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

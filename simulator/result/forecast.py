@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 from pydantic import Field
 
 from simulator.result.document import Document, Model, Yen
@@ -195,3 +196,17 @@ class Forecast(Document):
 
     def sendable_plans(self) -> list[str]:
         return [name for name, plan in self.plans.items() if plan.sendable]
+
+    def comparison(self) -> pl.DataFrame:
+        """Plan × metric as a polars frame, money in integer sen (`*_sen`); see
+        `simulator.result.frames.COMPARISON_SCHEMA`."""
+        from simulator.result.frames import comparison_frame
+
+        return comparison_frame(self)
+
+    def by_carrier(self) -> pl.DataFrame:
+        """Plan × serving carrier as a polars frame, cost in integer sen; see
+        `simulator.result.frames.BY_CARRIER_SCHEMA`."""
+        from simulator.result.frames import by_carrier_frame
+
+        return by_carrier_frame(self)
