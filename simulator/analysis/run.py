@@ -11,12 +11,14 @@ from typing import Any
 
 import polars as pl
 
+from simulator.analysis.senders import CodedWarning, check_sender_values
 from simulator.engine.context import RuleContext
 from simulator.engine.price import message_expr, price_list
 from simulator.engine.rates import PlanTerms, plan_terms, unit_prices_by_carrier
 from simulator.engine.stream import check_list, collect_streaming
 from simulator.engine.uncertainty import cost_uncertainty
 from simulator.errors import UsageError
+from simulator.i18n import t as say
 from simulator.message.render import fixed_text
 from simulator.numbers.counts import ListCounts
 from simulator.numbers.recipients import passthrough_names, read_recipients
@@ -80,6 +82,8 @@ class ForecastRun:
     prices: ResolvedPrices
     warnings: list[str]
     templated: bool
+    coded_warnings: list[CodedWarning]
+    """Warnings with a catalogue code (sender IDs, registration), also in `warnings`."""
 
     @cached_property
     def checked(self) -> pl.DataFrame:
@@ -114,6 +118,9 @@ def forecast(
         plans=options.plans,
         price_book=options.price_book,
     )
+    rules_in_force, coded = check_sender_values(
+        ctx, sender=options.sender, kp_sender=options.kp_sender
+    )
     source = read_recipients(
         recipients,
         phone_column=options.phone_column,
@@ -142,7 +149,7 @@ def forecast(
             checked.frame if message.templated else checked.derived,
             terms,
             message=message,
-            rules_in_force=ctx.rules_in_force,
+            rules_in_force=rules_in_force,
             unit_prices=unit_prices,
         )
         summary_queries = checked.summary_queries()
@@ -163,7 +170,7 @@ def forecast(
         phone_column=source.phone_column,
         carrier_column=source.carrier_column,
         rows=pricing.rows,
-        rules_in_force=ctx.rules_in_force,
+        rules_in_force=rules_in_force,
         ruleset=ctx.ruleset,
         options=options,
         settings=ctx.settings,
@@ -177,8 +184,10 @@ def forecast(
             f"the message is too long for {t.plan}: {t.reason}"
             for t in terms.values()
             if t.too_long
-        ],
+        ]
+        + [say(f"warning.{code}", lang="en", **fields) for code, fields in coded],
         templated=message.templated,
+        coded_warnings=coded,
     )
 
 

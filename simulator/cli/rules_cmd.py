@@ -11,9 +11,13 @@ from rich.table import Table
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
+from simulator.i18n import t
+from simulator.pricing.money import fmt_jpy
+from simulator.report.words import localised
 from simulator.result.document import versioned
+from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
-from simulator.result.shared import FIXED, describe_sender
+from simulator.result.shared import FIXED, USER, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
 from simulator.rules.ruleset import load_ruleset, rules_dir
@@ -201,7 +205,8 @@ def explain(
             else " (not K-Premium)"
         ),
         f"  sender  {describe_sender(sd.kind, sd.value, sd.value_known)}"
-        + (f": {sd.shown}" if sd.shown and sd.kind != FIXED else ""),
+        + (f": {sd.shown}" if sd.shown and sd.kind != FIXED else "")
+        + ("" if sd.guaranteed or sd.kind == USER else t("facts.explain.not_guaranteed")),
         f"  charge  {decision.outcome.charge} price",
         f"why: rule {decision.rule.id}, in force since {decision.rule.effective_from.isoformat()}"
         + (f" — {decision.rule.note}" if decision.rule.note else ""),
@@ -221,5 +226,35 @@ def explain(
         )
     else:
         lines.append("API request: sender=<your sender> (no K-Premium flag)")
+    lines += explain_fact_lines(explanation)
     for line in lines:
         stdout.print(line, markup=False)
+
+
+def explain_fact_lines(explanation: Explanation) -> list[str]:
+    """The price per part (and the total), the registration eligibility and the warnings."""
+    out = []
+    price = explanation.price
+    if price is not None and price.per_part_jpy_excl_tax is None:
+        out.append(t("facts.explain.price_unknown", name=price.name, basis=price.basis))
+    elif price is not None:
+        out.append(
+            t(
+                "facts.explain.price",
+                amount=fmt_jpy(price.per_part_jpy_excl_tax),
+                name=price.name,
+                basis=price.basis,
+                since=str(price.effective_from),
+                parts="–" if price.parts is None else str(price.parts),
+                total=fmt_jpy(price.total_jpy_excl_tax),
+                total_incl=fmt_jpy(price.total_jpy_incl_tax),
+                tax=str(price.tax_rate_percent),
+            )
+        )
+    if explanation.registration_eligibility:
+        out.append(t("facts.explain.eligibility", says=explanation.registration_eligibility))
+    out += [
+        t("facts.explain.warning", text=localised(n.code, n.fields, n.text))
+        for n in explanation.notices
+    ]
+    return out

@@ -33,7 +33,8 @@ def sender_text(display: SenderDisplay | None) -> str:
         return "–"
     if display.kind == REGISTERED:
         label = t("report.text.sender_registered")
-        return f"{label} {display.shown}" if display.shown else label
+        text = f"{label} {display.shown}" if display.shown else label
+        return text if display.guaranteed else t("facts.text.not_guaranteed", sender=text)
     if display.kind == FIXED:
         label = t("report.text.sender_fixed")
         return (

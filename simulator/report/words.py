@@ -85,12 +85,14 @@ def warning_texts(summary: Forecast) -> list[str]:
     it (`warning.<code>`), else its English text (and for documents without codes)."""
     if current() == "en" or len(summary.notices) != len(summary.warnings):
         return list(summary.warnings)
-    out = []
-    for n in summary.notices:
-        fields = dict(n.fields)
-        if "reason" in fields:
-            fields["reason"] = plan_reason(fields["reason"])
-        out.append(
-            t(f"warning.{n.code}", current(), **fields) if has(f"warning.{n.code}") else n.text
-        )
-    return out
+    return [localised(n.code, n.fields, n.text) for n in summary.notices]
+
+
+def localised(code: str, fields: dict[str, str], english: str) -> str:
+    """One warning in the language in force, by its code (`warning.<code>`), else `english`."""
+    if current() == "en":
+        return english
+    shown = dict(fields)
+    if "reason" in shown:
+        shown["reason"] = plan_reason(shown["reason"])
+    return t(f"warning.{code}", current(), **shown) if has(f"warning.{code}") else english

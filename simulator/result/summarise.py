@@ -133,13 +133,16 @@ def price_notices(prices: ResolvedPrices, plans: Mapping[str, PlanResult]) -> li
 
 
 def run_notices(run: ForecastRun) -> list[Notice]:
-    """The run's own warnings by code: a plan the message is too long for; any other warning
-    as English text (code `text`)."""
+    """The run's own warnings by code: a plan the message is too long for, the sender-ID and
+    registration warnings; any other warning as English text (code `text`)."""
     known = {}
     for plan, info in run.plan_info.items():
         if info.get("reason"):
             n = notice("message_too_long", plan=plan, reason=info["reason"])
             known[n.text] = n
+    for code, shown in run.coded_warnings:
+        n = notice(code, **shown)
+        known[n.text] = n
     return [known.get(w) or Notice(code="text", text=w) for w in run.warnings]
 
 

@@ -35,6 +35,7 @@ from simulator.rules.schema import (
     SourcesFile,
 )
 from simulator.rules.segmentation import SEGMENTATION_FILE, segmentation_problems
+from simulator.rules.sender_ids import SENDER_IDS_FILE, sender_id_problems
 from simulator.rules.yaml_source import load_model
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -85,6 +86,8 @@ class FindingCode(StrEnum):
     """prices.yaml is invalid, cites unknown sources or names a rounding kpsim lacks."""
     PORTING = "porting"
     """porting.yaml is invalid or disagrees with carriers, sources or assumptions."""
+    SENDER_IDS = "sender-ids"
+    """sender_ids.yaml is invalid or names unknown sources, carriers, charsets or assumptions."""
 
 
 @dataclass(frozen=True, order=True)
@@ -413,6 +416,21 @@ def check_porting(rs: RuleSet) -> list[Finding]:
     return []
 
 
+def check_sender_ids(rs: RuleSet) -> list[Finding]:
+    """`sender_ids.yaml` loads, in date order, and cites what the other files define (absent:
+    nothing)."""
+    if not (rs.directory / SENDER_IDS_FILE).is_file():
+        return []
+    try:
+        source = rs.sender_ids
+    except RulesError as err:
+        return [_file_error(rs, SENDER_IDS_FILE, Code.SENDER_IDS, err)]
+    return [
+        Finding(str(source.path), line, Code.SENDER_IDS, message)
+        for line, message in sender_id_problems(source, rs)
+    ]
+
+
 Check = Callable[[RuleSet], list[Finding]]
 
 # What a carrier-lookup value loses before it is compared: simulator.numbers.carrier folds it by
@@ -466,7 +484,13 @@ CROSS_FILE_CHECKS: tuple[Check, ...] = (
 )
 """Run when every reference resolves; `check_combinations` then runs if they find nothing."""
 
-FILE_CHECKS: tuple[Check, ...] = (check_numbering, check_segmentation, check_prices, check_porting)
+FILE_CHECKS: tuple[Check, ...] = (
+    check_numbering,
+    check_segmentation,
+    check_prices,
+    check_porting,
+    check_sender_ids,
+)
 """The rule files beyond routing, plans, carriers, assumptions, sources and api: always run."""
 
 

@@ -36,6 +36,13 @@ from simulator.rules.schema import (
     SourcesFile,
 )
 from simulator.rules.segmentation import SEGMENTATION_FILE, SegmentationSource, read_segmentation
+from simulator.rules.sender_ids import (
+    SENDER_IDS_FILE,
+    Charset,
+    SenderIds,
+    SenderIdsFile,
+    read_sender_ids,
+)
 from simulator.rules.yaml_source import load_model, parse_model, read_yaml
 
 T = TypeVar("T", Source, Carrier, Plan, Assumption)
@@ -99,6 +106,14 @@ class RuleSet:
         porting = read_rule_file(self.directory, PORTING_FILE, read_porting)
         check_porting(path, porting, self)
         return porting
+
+    @cached_property
+    def sender_ids(self) -> SenderIds:
+        """`sender_ids.yaml` (sender-ID rules, registration logistics); none when absent."""
+        if not (self.directory / SENDER_IDS_FILE).is_file():
+            empty = SenderIdsFile(charsets=[Charset(id="any", pattern=".*")])
+            return SenderIds(path=self.directory / SENDER_IDS_FILE, data=empty)
+        return read_rule_file(self.directory, SENDER_IDS_FILE, read_sender_ids)
 
     def rules_for(self, plan: str, carrier: str) -> list[Rule]:
         """The routing rules of one plan that name `carrier`, in file order."""
