@@ -13,7 +13,7 @@ from simulator.result.rule_tests import CaseResult, RuleTestReport, run_rule_tes
 
 TESTS_FAILED_EXIT = 6
 """A case's outcome differs from what it expects, no case ran, or coverage is below --min-coverage."""
-REQUIRED_AREAS = ("rule_versions", "variants", "price_periods")
+REQUIRED_AREAS = ("rule_versions", "variants", "price_periods", "sender_rules", "registration")
 """The coverage --min-coverage applies to (assumption values are reported, not required)."""
 
 

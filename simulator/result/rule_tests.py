@@ -23,14 +23,32 @@ from simulator.pricing.book import PriceBook, load_default_price_book
 from simulator.pricing.resolve import ResolvedPrices, resolve_prices
 from simulator.result.explain import explain
 from simulator.rules.assumptions import resolve_settings
+from simulator.rules.dating import in_force
 from simulator.rules.prices import PriceBasis
 from simulator.rules.reference import Decision, evaluate
 from simulator.rules.ruleset import RuleSet, load_ruleset
 from simulator.rules.schema import ChargeClass, Identifier, Route, SenderDisplay, Strict
+from simulator.rules.sender_checks import (
+    check_senders,
+    eligibility_on,
+    registration_notices,
+)
+from simulator.rules.sender_ids import Action
 from simulator.rules.yaml_source import YamlDocument, parse_model, read_yaml
 
 TESTS_DIR = "tests"
 """Where the case files live inside a rules directory."""
+
+
+class SenderExpected(Strict):
+    """A sender-ID rule version a value breaks, and what kpsim does about it."""
+
+    rule: Identifier
+    action: Action
+
+
+SENDER_FIELDS = {"senders"}
+REGISTRATION_FIELDS = {"notices", "lead_time_days", "eligibility"}
 
 
 class Expected(Strict):
@@ -45,10 +63,19 @@ class Expected(Strict):
     amount: Decimal | None = Field(default=None, ge=0, decimal_places=2)
     error: str | None = Field(default=None, description="the error kind, e.g. not_applicable")
     error_says: str | None = None
+    senders: list[SenderExpected] | None = Field(
+        default=None, description="for a sender case: every sender-ID rule the value breaks"
+    )
+    notices: list[Identifier] | None = Field(
+        default=None, description="for a registration case: the notice codes, in order"
+    )
+    lead_time_days: int | None = None
+    eligibility: Identifier | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Expected:
         routing = {"rule", "route", "sender", "charge", "price_per_part", "price_basis"}
+        routing |= SENDER_FIELDS | REGISTRATION_FIELDS
         if self.error is not None and self.model_fields_set & (routing | {"amount"}):
             raise ValueError("a case that expects an error expects nothing else")
         if self.error is None and self.error_says is not None:
@@ -67,12 +94,35 @@ class Case(Strict):
     carrier: Identifier | None = None
     number: str | None = None
     price: Identifier | None = Field(default=None, description="a price item, for price cases")
+    sender: str | None = Field(default=None, description="a `sender` value, for sender cases")
+    kp_sender: str | None = Field(default=None, description="a registered sender ID value")
+    registration: bool = Field(default=False, description="a registration-logistics case")
+    today: dt.date | None = Field(
+        default=None, description="the day of registering (registration cases; default: date)"
+    )
     assume: dict[Identifier, Identifier] = Field(default_factory=dict)
     cite: str | None = None
     expect: Expected
 
     @model_validator(mode="after")
     def _query_kind(self) -> Case:
+        given = self.expect.model_fields_set
+        if self.registration:
+            if self.plan or self.carrier or self.number or self.price:
+                raise ValueError("a registration case names a date (and today) only")
+            if given - REGISTRATION_FIELDS:
+                raise ValueError(f"a registration case expects {sorted(REGISTRATION_FIELDS)}")
+            return self
+        if self.today is not None:
+            raise ValueError("today is for registration cases")
+        if self.sender is not None or self.kp_sender is not None:
+            if self.plan is None or self.carrier is None or self.price or self.number:
+                raise ValueError("a sender case names plan and carrier, and sender or kp_sender")
+            if given != SENDER_FIELDS:
+                raise ValueError("a sender case expects senders (the rules broken, maybe [])")
+            return self
+        if given & (SENDER_FIELDS | REGISTRATION_FIELDS):
+            raise ValueError("senders needs sender or kp_sender; notices needs registration")
         if self.price is not None:
             if self.plan or self.carrier or self.number:
                 raise ValueError("a price case names `price` only, no plan, carrier or number")
@@ -130,6 +180,9 @@ class CaseResult:
     mismatches: list[str]
     decision: Decision | None = None
     price_period: tuple[str, dt.date] | None = None
+    reached: tuple[str, ...] = ()
+    """Sender rules (`id`, or `id when ...` for a variant), registration entries and
+    assumption values (`name=value`) the case reached."""
 
     @property
     def passed(self) -> bool:
@@ -252,6 +305,12 @@ def _check_refs(
             [*loc, "price"],
             f"unknown price {case.price!r} (prices.yaml has {', '.join(book.items)})",
         )
+    sender_rules = {r.id for r in rs.sender_ids.data.rules}
+    for i, expected in enumerate(case.expect.senders or []):
+        if expected.rule not in sender_rules:
+            raise _fail(
+                doc, [*loc, "expect", "senders", i], f"no sender rule has id {expected.rule!r}"
+            )
     rule = case.expect.rule
     if rule is not None and rule not in {r.rule.id for r in rs.routing}:
         raise _fail(doc, [*loc, "expect", "rule"], f"no rule version has id {rule!r}")
@@ -292,8 +351,13 @@ def load_cases(files: list[Path], rs: RuleSet, book: PriceBook) -> list[LoadedCa
                 assume = {**group.assume, **case.assume}
                 _check_refs(doc, loc, case, rs, book, assume)
                 name = case.name or " ".join(
-                    str(p) for p in (case.price, case.plan, case.carrier, case.number) if p
-                )
+                    str(p)
+                    for p in (
+                        case.price, case.plan, case.carrier, case.number, case.sender,
+                        case.kp_sender, "registration" if case.registration else None,
+                    )
+                    if p
+                )  # fmt: skip
                 prefix = f"{group.name}: " if group.name else ""
                 out.append(
                     LoadedCase(
@@ -320,7 +384,11 @@ def _compare(expected: Expected, actual: dict[str, Any]) -> tuple[dict[str, Any]
     want: dict[str, Any] = {}
     for key in sorted(expected.model_fields_set):
         value = getattr(expected, key)
-        want[key] = value.model_dump() if isinstance(value, SenderDisplay) else value
+        if isinstance(value, SenderDisplay):
+            value = value.model_dump()
+        elif key == "senders":
+            value = sorted((s.model_dump() for s in value), key=lambda s: s["rule"])
+        want[key] = value
     mismatches = [
         f"{key}: expected {want[key]!r}, got {actual.get(key)!r}"
         for key in want
@@ -355,6 +423,10 @@ def run_case(
     actual: dict[str, Any] = {}
     decision: Decision | None = None
     period: tuple[str, dt.date] | None = None
+    if case.registration or case.sender is not None or case.kp_sender is not None:
+        actual, reached = _logistics(rs, loaded, settings)
+        expected, mismatches = _compare(case.expect, actual)
+        return CaseResult(loaded, expected, actual, mismatches, reached=reached)
     if case.price is not None:
         if resolved is None:
             actual = {"amount": None, "price_basis": None}
@@ -399,6 +471,48 @@ def run_case(
     return CaseResult(loaded, expected, actual, mismatches, decision, period)
 
 
+def _logistics(
+    rs: RuleSet, loaded: LoadedCase, settings: Mapping[str, str]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A sender case (the rules a value breaks) or a registration case (notices, lead time,
+    eligibility), and the entries it reached for coverage."""
+    case, day, ids = loaded.case, loaded.on, rs.sender_ids
+    if case.registration:
+        today = case.today or day
+        notices = registration_notices(ids, day, today)
+        lead = in_force(ids.data.registration.lead_times, today)
+        who = eligibility_on(ids, day)
+        reached = [
+            f.id for f in ids.data.registration.freezes if f.effective_from <= day <= f.until
+        ]
+        reached += [x.id for x in (lead, who) if x is not None]
+        actual = {
+            "notices": [n.code for n in notices],
+            "lead_time_days": None if lead is None else lead.days,
+            "eligibility": None if who is None else who.who,
+        }
+        return actual, tuple(reached)
+    plan, carrier = case.plan or "", case.carrier or ""
+    decision = evaluate(rs, plan, carrier, day, settings)
+    found = check_senders(
+        ids, day, settings,
+        values={"user_sender": case.sender, "registered_sender": case.kp_sender},
+        shown=[(plan, carrier, decision.outcome.sender.kind)],
+        flagged=[plan] if rs.plans[plan].flag_role is not None else [],
+    )  # fmt: skip
+    senders = sorted(
+        ({"rule": f.version.rule.id, "action": f.action} for f in found), key=lambda s: s["rule"]
+    )
+    reached = [
+        f.version.rule.id
+        if f.version.variant is None
+        else variant_label(f.version.rule.id, f.version.rule.variants[f.version.variant].when)
+        for f in found
+    ]
+    reached += [f"{k}={v}" for f in found for k, v in f.version.assumptions_used.items()]
+    return {"senders": senders}, tuple(reached)
+
+
 # --- coverage --------------------------------------------------------------------------------
 
 
@@ -424,6 +538,27 @@ def coverage(
     routed = {name for r in rs.routing for v in r.rule.variants for name in v.when}
     values = [(a.id, v.id) for a in rs.assumptions.values() if a.id in routed for v in a.values]
     hit_values = {(k, v) for d in decisions for k, v in d.assumptions_used.items()}
+    ids = rs.sender_ids.data
+    reached = {item for r in results for item in r.reached}
+    sender_items = [r.id for r in ids.rules]
+    sender_items += [variant_label(r.id, v.when) for r in ids.rules for v in r.variants]
+    reg = ids.registration
+    reg_items = [x.id for x in reg.lead_times] + [x.id for x in reg.freezes]
+    reg_items += [x.id for x in reg.eligibility]
+    sender_named = {name for r in ids.rules for v in r.variants for name in v.when}
+    values += [
+        (a.id, v.id)
+        for a in rs.assumptions.values()
+        if a.id in sender_named - routed
+        for v in a.values
+    ]
+    hit_values |= {
+        (k, v)
+        for item in reached
+        if "=" in item and " " not in item
+        for k, v in [item.split("=", 1)]
+    }
+    routed |= sender_named
     outside = sorted(a.id for a in rs.assumptions.values() if a.modelled and a.id not in routed)
     areas = [
         CoverageArea("rule_versions", versions, [v for v in versions if v not in hit_versions]),
@@ -437,6 +572,8 @@ def coverage(
             [f"{n} from {d.isoformat()}" for n, d in periods],
             [f"{n} from {d.isoformat()}" for n, d in periods if (n, d) not in hit_periods],
         ),
+        CoverageArea("sender_rules", sender_items, [i for i in sender_items if i not in reached]),
+        CoverageArea("registration", reg_items, [i for i in reg_items if i not in reached]),
         CoverageArea(
             "assumption_values",
             [f"{a}={v}" for a, v in values],

@@ -14,7 +14,7 @@ from cli_runner import Kpsim
 from simulator.cli.rules_test_cmd import TESTS_FAILED_EXIT
 from simulator.rules.ruleset import DEFAULT_RULES_DIR
 
-REQUIRED = ("rule_versions", "variants", "price_periods")
+REQUIRED = ("rule_versions", "variants", "price_periods", "sender_rules", "registration")
 
 
 @pytest.fixture
@@ -58,6 +58,12 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     ("prices.yaml", "amount: 13", "amount: 12", "price_per_part"),
     ("prices.yaml", "amount: 50000\n        basis: exact", "amount: 5000\n        basis: exact", "amount"),
     ("plans.yaml", "available_from: 2018-06-25", "available_from: 2018-06-01", "error_says"),
+    ("sender_ids.yaml", "longer_than: 15}", "longer_than: 16}", "senders"),
+    ("sender_ids.yaml", "action: refuse\n    code: sender_looks_japanese", "action: warn\n    code: sender_looks_japanese", "senders"),
+    ("sender_ids.yaml", "carriers: [au]", "carriers: [softbank]", "senders"),
+    ("sender_ids.yaml", "days: 14", "days: 7", "lead_time_days"),
+    ("sender_ids.yaml", "until: 2020-02-20", "until: 2020-02-19", "notices"),
+    ("sender_ids.yaml", "who: corporations_with_contract", "who: corporations", "eligibility"),
 ]  # fmt: skip
 
 
