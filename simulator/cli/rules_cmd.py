@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
@@ -17,6 +17,7 @@ from simulator.report.words import localised
 from simulator.result.document import versioned
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
+from simulator.result.history import DatedFact, facts_in_force, rules_history
 from simulator.result.shared import FIXED, USER, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
@@ -72,6 +73,7 @@ def show_cmd(
     table = resolved_rules(rs, day, settings)
     if table.is_empty():
         raise NotApplicableError(f"no plan existed on {day.isoformat()}")
+    facts = facts_in_force(rs, day)
     if as_json:
         print_json(
             versioned(
@@ -79,6 +81,7 @@ def show_cmd(
                     "as_of": day,
                     "assumptions": modelled_settings(rs, settings),
                     "rules": table.drop("as_of").to_dicts(),
+                    "facts": facts,
                 }
             )
         )
@@ -99,6 +102,7 @@ def show_cmd(
             str(row["effective_from"]),
         )
     stdout.print(out)
+    stdout.print(facts_table(facts, t("facts.show.title", day=day.isoformat())))
     changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
     stdout.print(f"assumptions: {changed or 'defaults'}", markup=False)
 
@@ -110,50 +114,48 @@ def history_cmd(
     rules: Path | None = RulesOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Every rule version with its date, outcome and sources."""
+    """Every dated fact (routing, prices, tax, API parameters, message parts, sender-ID rules,
+    registration) with its dates and sources."""
     rs = load_ruleset(rules)
-    rs.plan_ids([plan] if plan is not None else [])
-    rs.carrier_ids([carrier] if carrier is not None else [])
-    versions = sorted(
-        (
-            r
-            for r in rs.routing
-            if (plan is None or r.plan == plan) and (carrier is None or carrier in r.rule.carriers)
-        ),
-        key=lambda r: (r.rule.effective_from, r.plan, r.rule.id),
-    )
-    records: list[dict[str, Any]] = [
-        {
-            "id": r.rule.id,
-            "plan": r.plan,
-            "carriers": r.rule.carriers,
-            "effective_from": r.rule.effective_from,
-            "route": r.rule.outcome.route,
-            "sender_display": r.rule.outcome.sender.model_dump(),
-            "charge_class": r.rule.outcome.charge,
-            "variants": [v.model_dump() for v in r.rule.variants],
-            "note": r.rule.note,
-            "sources": [
-                {"id": s, "citation": rs.sources[s].citation(), "title": rs.sources[s].title}
-                for s in r.rule.sources
-            ],
-        }
-        for r in versions
-    ]
+    history = rules_history(rs, plan=plan, carrier=carrier)
     if as_json:
-        print_json(versioned({"versions": records}))
+        print_json(history)
         return
-    for rec in records:
-        o = rec["sender_display"]
+    for rec in history.versions:
+        o = rec.sender_display
         stdout.print(
-            f"{rec['effective_from']}  {rec['id']}  {rec['plan']} → {', '.join(rec['carriers'])}: "
-            f"{rec['route']} / {describe_sender(o['kind'], o['value'], o['value_known'])} / "
-            f"{rec['charge_class']}"
-            + (f"  (+{len(rec['variants'])} assumption variants)" if rec["variants"] else ""),
+            f"{rec.effective_from}  {rec.id}  {rec.plan} → {', '.join(rec.carriers)}: "
+            f"{rec.route} / {describe_sender(o.kind, o.value, o.value_known)} / "
+            f"{rec.charge_class}"
+            + (f"  (+{len(rec.variants)} assumption variants)" if rec.variants else ""),
             markup=False,
         )
-        for src in rec["sources"]:
-            stdout.print(f"      {src['id']}: {src['citation']}", markup=False)
+        for src in rec.sources:
+            stdout.print(f"      {src.id}: {src.citation}", markup=False)
+    stdout.print()
+    stdout.print(facts_table(history.facts, t("facts.history.title")))
+
+
+def facts_table(facts: list[DatedFact], title: str) -> Table:
+    """Dated facts as a table: kind, since, until, subject, value, sources (every line of it
+    indented, so the routing lines above stay the only unindented ones)."""
+    table = Table(title=title, box=box.SIMPLE, title_justify="left", show_edge=False)
+    for key in ("kind", "since", "until", "subject", "value", "sources"):
+        table.add_column(t(f"facts.history.{key}"), overflow="fold")
+    for f in facts:
+        value = f.value + (f" [{f.basis}]" if f.basis and f.kind in ("price", "tax") else "")
+        value += "".join(f"; {v}" for v in f.variants)
+        if f.documented_from is not None:
+            value += t("facts.history.extrapolated", day=str(f.documented_from))
+        table.add_row(
+            f.kind,
+            str(f.effective_from),
+            "–" if f.until is None else str(f.until),
+            f.subject,
+            value,
+            ", ".join(s.id for s in f.sources),
+        )
+    return table
 
 
 def explain(

@@ -11,12 +11,14 @@ from simulator.result.diff import Diff
 from simulator.result.document import SCHEMA_VERSION
 from simulator.result.explain import Explanation
 from simulator.result.forecast import Forecast
+from simulator.result.history import RulesHistory
 
 DOCUMENTS: dict[str, type[BaseModel]] = {
     "forecast": Forecast,
     "recipients-check": CheckSummary,
     "diff": Diff,
     "explain": Explanation,
+    "rules-history": RulesHistory,
 }
 """The command whose `--json` output each model describes."""
 

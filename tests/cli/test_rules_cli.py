@@ -143,10 +143,38 @@ def test_show_before_any_plan_is_not_applicable(kpsim: Kpsim) -> None:
 def test_history_lists_every_version_in_date_order_with_sources(kpsim: Kpsim) -> None:
     code, out, _ = kpsim("rules", "history")
     assert code == 0
-    versions = [line.split()[:2] for line in out.splitlines() if not line.startswith(" ")]
+    routing, facts = out.split("\n\n", 1)  # the routing versions, then the table of every fact
+    versions = [line.split()[:2] for line in routing.splitlines() if not line.startswith(" ")]
     assert sorted(v[1] for v in versions) == sorted(r.rule.id for r in RULES.routing)
     assert [v[0] for v in versions] == sorted(v[0] for v in versions)
     assert "help-kp-en-7d26662: xoxzo/help.xoxzo.com:" in out
+    for kind in ("price", "tax", "api_parameter", "segmentation", "sender_id", "registration"):
+        assert f" {kind} " in facts, kind
+    assert "pricing-blog-tax-10p-2019" in facts and "2019-10-01" in facts
+
+
+def test_history_json_lists_every_dated_fact_with_sources(kpsim: Kpsim) -> None:
+    code, history = kpsim.json("rules", "history")
+    assert code == 0
+    k_premium = [f for f in history["facts"] if f["subject"] == "price k_premium"]
+    assert [(f["effective_from"], f["basis"]) for f in k_premium] == [
+        ("2015-09-01", "unknown"),
+        ("2017-12-05", "exact"),
+        ("2020-02-20", "exact"),
+        ("2025-03-01", "upper_bound"),
+    ]
+    assert all(s["url"] for f in k_premium for s in f["sources"])
+
+
+def test_show_lists_the_other_facts_in_force(kpsim: Kpsim) -> None:
+    code, shown = kpsim.json("rules", "show", "--as-of", "2020-02-10")
+    assert code == 0
+    by_subject = {f["subject"]: f for f in shown["facts"]}
+    assert by_subject["consumption tax"]["value"] == "10%"
+    assert by_subject["price k_premium"]["value"].startswith("¥13")
+    assert "sender-ID registration freeze" in by_subject
+    code, out, _ = kpsim("rules", "show", "--as-of", "2020-02-10")
+    assert "Other facts in force on 2020-02-10" in out
 
 
 def test_history_json_for_one_plan_and_carrier(kpsim: Kpsim) -> None:

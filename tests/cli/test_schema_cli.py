@@ -63,6 +63,7 @@ RUNS: dict[str, list[tuple[str, ...]]] = {
             "KP1",
         ),
     ],
+    "rules-history": [("rules", "history"), ("rules", "history", "--plan", "lite")],
 }
 
 
