@@ -380,10 +380,12 @@ def explain(
     kp_sender: str | None = None,
     assume: Mapping[str, str] | None = None,
     rules_dir: str | Path | None = None,
+    message: str | None = None,
 ) -> Explanation:
     """What happens to one number under one plan on one day, and why: route, sender display,
-    charge class, the rule in force with its sources, the assumptions it depends on and the API
-    request (`kpsim explain --json`).
+    charge class, the rule in force with its sources, the assumptions it depends on, the API
+    request and the price per part with the total for `message`'s parts (one part without a
+    message) (`kpsim explain --json`).
 
     >>> import simulator
     >>> e = simulator.explain("090-1234-5678", plan="full", as_of="2026-12-01", carrier="docomo")

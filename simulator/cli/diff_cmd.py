@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from simulator import atomic, progress
+from simulator import atomic, i18n, progress
 from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
 from simulator.cli.common import (
     SHEET_HELP,
@@ -24,6 +24,7 @@ from simulator.message.source import checked_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.report.outputs import check_out_dir, output_set
+from simulator.report.words import localised
 from simulator.result.diff import Diff, DiffResult
 from simulator.result.document import to_json
 
@@ -73,6 +74,8 @@ def print_diff(diff: Diff) -> None:
             stdout.print(f"  e.g. {kind}: {ex}", markup=False)
     for plan, reason in diff.plans_not_compared.items():
         stdout.print(f"{plan} not compared: {reason}", markup=False)
+    for n in diff.notices:
+        stdout.print(i18n.t("facts.explain.warning", text=localised(n.code, n.fields, n.text)), markup=False)  # fmt: skip
 
 
 def diff_cmd(

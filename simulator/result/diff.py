@@ -15,7 +15,7 @@ from simulator.analysis.diff import KINDS, DiffRun
 from simulator.pricing.money import sen_to_jpy
 from simulator.privacy import mask_expr
 from simulator.result.document import Document, Model, Yen
-from simulator.result.forecast import Forecast, ForecastInput
+from simulator.result.forecast import Forecast, ForecastInput, Notice
 from simulator.result.summarise import ForecastResult
 from simulator.rules.ruleset import RuleSet
 
@@ -78,6 +78,8 @@ class Diff(Document):
     assumptions_to: dict[str, str]
     warnings: list[str]
     plans_not_compared: dict[str, str | None]
+    notices: list[Notice] = Field(default_factory=list)
+    """`warnings` as codes and fields, one per warning in the same order."""
 
 
 def _describe(kind: str, r: Mapping[str, Any]) -> str:
@@ -188,6 +190,9 @@ def summarise_diff(run: DiffRun, before: Forecast, after: Forecast) -> Diff:
         assumptions_to=after.assumptions,
         warnings=sorted(set(before.warnings) | set(after.warnings)),
         plans_not_compared=run.not_compared,
+        notices=sorted(
+            {n.text: n for n in [*before.notices, *after.notices]}.values(), key=lambda n: n.text
+        ),
     )
 
 
