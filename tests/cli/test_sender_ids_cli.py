@@ -152,3 +152,17 @@ def test_sender_warnings_are_translated(
     )  # fmt: skip
     assert status == 0
     assert "登録送信者IDにはなれず" in out
+
+
+@pytest.mark.parametrize(("kp_sender", "guaranteed"), [("ABCDEF", False), ("0312345678", True)])
+def test_per_recipient_rows_carry_the_withdrawn_guarantee(
+    small_list: Path, kp_sender: str, guaranteed: bool
+) -> None:
+    import polars as pl
+
+    import simulator
+
+    result = simulator.forecast(small_list, message="hi", as_of="2026-12-01", kp_sender=kp_sender)
+    rows = result.rows.filter(pl.col("sender_kind") == "registered").collect()
+    assert rows.height > 0
+    assert set(rows["sender_guaranteed"].to_list()) == {guaranteed}
