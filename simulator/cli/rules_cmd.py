@@ -139,9 +139,11 @@ def history_cmd(
 def facts_table(facts: list[DatedFact], title: str) -> Table:
     """Dated facts as a table: kind, since, until, subject, value, sources (every line of it
     indented, so the routing lines above stay the only unindented ones)."""
-    table = Table(title=title, box=box.SIMPLE, title_justify="left", show_edge=False)
-    for key in ("kind", "since", "until", "subject", "value", "sources"):
-        table.add_column(t(f"facts.history.{key}"), overflow="fold")
+    table = Table(title=title, box=box.SIMPLE, title_justify="left", show_edge=False, expand=True)
+    for key in ("kind", "since", "until"):
+        table.add_column(t(f"facts.history.{key}"), no_wrap=True)
+    for key, ratio in (("subject", 2), ("value", 5), ("sources", 3)):
+        table.add_column(t(f"facts.history.{key}"), overflow="fold", ratio=ratio)
     for f in facts:
         value = f.value + (f" [{f.basis}]" if f.basis and f.kind in ("price", "tax") else "")
         value += "".join(f"; {v}" for v in f.variants)
@@ -153,7 +155,7 @@ def facts_table(facts: list[DatedFact], title: str) -> Table:
             "–" if f.until is None else str(f.until),
             f.subject,
             value,
-            ", ".join(s.id for s in f.sources),
+            "\n".join(s.id for s in f.sources),
         )
     return table
 
