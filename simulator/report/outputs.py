@@ -57,7 +57,7 @@ def check_out_dir(out: Path, *, option: str = "--out") -> Path:
         )
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".kpsim-probe-", dir=out)
+        fd, probe = tempfile.mkstemp(prefix=".kpsim-probe-", suffix=".tmp", dir=out)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
