@@ -30,6 +30,7 @@ For notebooks, what goes around a forecast (each documented the same way):
   ``breakeven_plans(base, *, plan, other, ...) -> Fraction | None``,
   ``breakeven_share(base, *, carrier, extra_jpy, volume, ...) -> Fraction | None``: where a
   cost per message meets a budget, two plans cost the same, full costs so much more than Lite.
+- ``describe_sender(display) -> str``: what a carrier's recipients see as the sender, in words.
 - ``history(*, assume=None, rules_dir=None) -> pl.DataFrame``: every version of the rules.
 - ``uncertainty(result, *, draws=0, seed=0) -> Uncertainty``: the spread number portability
   brings (analytic interval per plan, simulated sends).
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         breakeven_volume,
         charts,
         check,
+        describe_sender,
         diff,
         explain,
         fit_message,
@@ -96,6 +98,7 @@ __all__ = [
     "breakeven_volume",
     "charts",
     "check",
+    "describe_sender",
     "diff",
     "explain",
     "fit_message",
@@ -118,6 +121,7 @@ _LAZY = {
     "breakeven_share": "simulator.api",
     "breakeven_volume": "simulator.api",
     "charts": "simulator.api",
+    "describe_sender": "simulator.api",
     "font_families": "simulator.api",
     "format_yen": "simulator.api",
     "history": "simulator.api",

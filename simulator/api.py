@@ -57,11 +57,13 @@ from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.report.charts import CHARTS, chart_fonts
 from simulator.report.outputs import write_forecast_outputs
+from simulator.report.text import sender_text
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
 from simulator.result.forecast import Forecast, MessageInfo, MessagePlan
+from simulator.result.shared import SenderDisplay
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
@@ -76,6 +78,7 @@ __all__ = [
     "breakeven_volume",
     "charts",
     "check",
+    "describe_sender",
     "diff",
     "explain",
     "fit_message",
@@ -821,8 +824,9 @@ def breakeven_share(
 def history(
     *, assume: Mapping[str, str] | None = None, rules_dir: str | Path | None = None
 ) -> pl.DataFrame:
-    """Every version of the rules, one row per plan × carrier × effective date, oldest first:
-    route, sender kind and value, charge class and rule id (what ``kpsim rules history`` shows).
+    """Every version of the rules, one row per plan × carrier × effective date (plans and
+    carriers in the rules' order, oldest first): route, sender kind and value, charge class and
+    rule id (what ``kpsim rules history`` shows).
 
     >>> import simulator
     >>> versions = simulator.history()
@@ -833,7 +837,30 @@ def history(
     settings = resolve_settings(
         rs, _pairs(assume, "assume", "assumption values (str)", numbers=False)
     )
-    return rule_versions(rs, settings).sort("plan", "carrier", "effective_from")
+    order = {
+        "plan": {p: i for i, p in enumerate(rs.plans)},
+        "carrier": {c: i for i, c in enumerate(rs.carriers)},
+    }
+    return rule_versions(rs, settings).sort(
+        *(pl.col(c).replace_strict(o, return_dtype=pl.Int64) for c, o in order.items()),
+        "effective_from",
+    )
+
+
+def describe_sender(display: SenderDisplay | None) -> str:
+    """What a carrier's recipients see as the sender, in words (as kpsim's tables say it), from
+    a plan's ``by_carrier[carrier].sender_display``.
+
+    >>> import simulator
+    >>> fc = simulator.forecast(
+    ...     "datasets/sample_recipients.csv", message="hi", as_of="2026-12-01", plans="full"
+    ... )
+    >>> simulator.describe_sender(fc.summary.plans["full"].by_carrier["docomo"].sender_display)
+    'registered ID'
+    """
+    if display is not None and not isinstance(display, SenderDisplay):
+        raise _wrong("display", display, "a SenderDisplay (by_carrier[...].sender_display)")
+    return sender_text(display)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ NOTEBOOK_API = [
     "breakeven_share",
     "breakeven_volume",
     "charts",
+    "describe_sender",
     "font_families",
     "format_yen",
     "history",
@@ -143,8 +144,15 @@ def test_breakeven_share_is_an_exact_share() -> None:
     assert isinstance(share, Fraction) and 0 <= share <= 1
 
 
-def test_history_lists_rule_versions_oldest_first_per_lane() -> None:
+def test_describe_sender_says_what_recipients_see(fc: simulator.ForecastResult) -> None:
+    docomo = fc.summary.plans["full"].by_carrier["docomo"].sender_display
+    assert simulator.describe_sender(docomo).startswith("registered")
+    assert simulator.describe_sender(None) == "–"
+
+
+def test_history_lists_rule_versions_in_the_rules_order_oldest_first() -> None:
     versions = simulator.history()
+    assert versions["carrier"].unique(maintain_order=True).to_list()[0] == "docomo"
     first = versions.group_by("plan", "carrier", maintain_order=True).agg(
         ordered=pl.col("effective_from").is_sorted()
     )
@@ -196,6 +204,7 @@ WRONG = [
         (HALF_AND_HALF,),
         {"carrier": "softbank", "extra_jpy": 1, "volume": 1.5, "message": MESSAGE},
     ),
+    ("describe_sender", ("registered",), {}),
     ("history", (), {"assume": ["a=b"]}),
     ("uncertainty", ("fc",), {}),
 ]
