@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import functools
 import inspect
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -518,16 +519,31 @@ def _base(value: object, name: str = "base") -> Mix | ForecastRun:
 
 
 def _number(value: object, name: str) -> int | float | Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+    """A number (numpy's too, as a Python number); a bool or anything else is a usage error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise _wrong(name, value, "a number")
-    return value
+    if isinstance(value, int | float | Decimal):
+        return value
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
-def _numbers(value: object, name: str) -> list[Any]:
-    """A sequence (list, tuple, numpy array, polars Series) of numbers, as Python numbers."""
-    items = value.tolist() if hasattr(value, "tolist") else value
+def _amount(value: object, name: str) -> int | float | Decimal | str:
+    if isinstance(value, str):
+        return value
+    return _number(value, name)
+
+
+def _numbers(value: object, name: str, *, whole: bool = False) -> list[Any]:
+    """A sequence (list, tuple, range, numpy array, polars Series) of numbers (whole numbers
+    when `whole`), as Python numbers."""
+    items = value
+    for to_python in ("tolist", "to_list"):  # numpy arrays, polars Series
+        if hasattr(value, to_python):
+            items = getattr(value, to_python)()
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
         raise _wrong(name, value, "a sequence of numbers")
+    if whole:
+        return [_count(v, f"{name}[{i}]") for i, v in enumerate(items)]
     return [_number(v, f"{name}[{i}]") for i, v in enumerate(items)]
 
 
@@ -558,6 +574,7 @@ def _forecast_result(value: object, name: str = "result") -> ForecastResult:
     raise _wrong(name, value, "what simulator.forecast returns")
 
 
+@_api
 def format_yen(amount: Decimal | int | float | None) -> str:
     """An amount as yen for reading: whole yen with separators, sen only when there are any;
     ``"unknown"`` for None (a price not published).
@@ -571,6 +588,7 @@ def format_yen(amount: Decimal | int | float | None) -> str:
     return fmt_jpy(amount)
 
 
+@_api
 def mask_numbers(frame: pl.DataFrame, columns: str | Sequence[str] = "phone") -> pl.DataFrame:
     """`frame` with the phone numbers in `columns` masked as kpsim masks them everywhere
     (``090-****-5678``), for showing a list.
@@ -594,6 +612,7 @@ def mask_numbers(frame: pl.DataFrame, columns: str | Sequence[str] = "phone") ->
     return frame.with_columns(mask_expr(pl.col(c).cast(pl.Utf8)).alias(c) for c in names)
 
 
+@_api
 def font_families() -> list[str]:
     """The font families kpsim's charts draw with (the bundled Japanese font, then DejaVu
     Sans), for ``plt.rcParams["font.family"]`` so Japanese labels are not drawn as boxes.
@@ -606,6 +625,7 @@ def font_families() -> list[str]:
         return list(fonts)
 
 
+@_api
 def charts(result: ForecastResult | Forecast) -> dict[str, Figure]:
     """kpsim's charts of a forecast as matplotlib Figures, by name (what ``kpsim forecast
     --out`` saves as PNG): cost by plan and carrier, Lite vs full, expected range.
@@ -638,7 +658,8 @@ def write_outputs(
     """
     run = _forecast_result(result)
     out_dir = _path(directory, "directory")
-    assert out_dir is not None
+    if out_dir is None:
+        raise _wrong("directory", directory, "a path (str or pathlib.Path)")
     return write_forecast_outputs(
         out_dir,
         rows=run.rows,
@@ -648,6 +669,7 @@ def write_outputs(
     )
 
 
+@_api
 def mix(base: Base) -> Mix:
     """The carrier mix a sweep or break-even prices: shares per (carrier source, carrier) of a
     forecast's sendable recipients, or of the shares given; `.carrier_shares()`, `.frame()`.
@@ -666,7 +688,7 @@ def _axes(
 ) -> list[Axis]:
     axes: list[Axis] = []
     if volumes is not None:
-        axes.append(Volume([int(v) for v in _numbers(volumes, "volumes")]))
+        axes.append(Volume(_numbers(volumes, "volumes", whole=True)))
     for name, value, make in (
         ("carrier_shares", carrier_shares, CarrierShare),
         ("unit_prices", unit_prices, UnitPrice),
@@ -748,9 +770,8 @@ def breakeven_volume(
     """
     options = _scenario(as_of, message, None, prices, assume)
     options.pop("plans")
-    budget = _number(budget_jpy, "budget_jpy") if not isinstance(budget_jpy, str) else budget_jpy
     return volume_where_cost_per_message_reaches(
-        budget, _message(plan, "plan"), _base(base), **options
+        _amount(budget_jpy, "budget_jpy"), _message(plan, "plan"), _base(base), **options
     )
 
 
@@ -810,7 +831,7 @@ def breakeven_share(
     options = _scenario(as_of, message, None, prices, assume)
     options.pop("plans")
     return carrier_share_where_full_exceeds_lite_by(
-        _number(extra_jpy, "extra_jpy") if not isinstance(extra_jpy, str) else extra_jpy,
+        _amount(extra_jpy, "extra_jpy"),
         carrier=_message(carrier, "carrier"),
         volume=_count(volume, "volume"),
         mix=_base(base),
@@ -847,6 +868,7 @@ def history(
     )
 
 
+@_api
 def describe_sender(display: SenderDisplay | None) -> str:
     """What a carrier's recipients see as the sender, in words (as kpsim's tables say it), from
     a plan's ``by_carrier[carrier].sender_display``.

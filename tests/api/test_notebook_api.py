@@ -65,6 +65,13 @@ def test_format_yen_shows_sen_only_when_there_are_any(amount: object, shown: str
     assert simulator.format_yen(amount) == shown  # type: ignore[arg-type]
 
 
+def test_numpy_numbers_are_numbers() -> None:
+    import numpy as np
+
+    assert simulator.format_yen(np.float64(3.5)) == "¥3.50"
+    assert simulator.format_yen(np.int64(12)) == "¥12"
+
+
 def test_mask_numbers_masks_the_named_columns_only() -> None:
     frame = pl.DataFrame({"phone": ["+819012345678"], "name": ["a"]})
     masked = simulator.mask_numbers(frame)
@@ -172,12 +179,15 @@ def test_uncertainty_draws_fall_mostly_inside_the_interval(fc: simulator.Forecas
 
 WRONG = [
     ("format_yen", (), {"amount": "12"}),
+    ("format_yen", (True,), {}),
     ("mask_numbers", ([],), {}),
     ("mask_numbers", (pl.DataFrame({"phone": ["1"]}),), {"columns": 3}),
     ("charts", ({"plans": {}},), {}),
     ("write_outputs", ("forecast.json", "out"), {}),
+    ("write_outputs", (None, None), {}),
     ("mix", ("docomo",), {}),
     ("sweep", (HALF_AND_HALF,), {"volumes": "1000", "as_of": AS_OF, "message": MESSAGE}),
+    ("sweep", (HALF_AND_HALF,), {"volumes": [1_000.5], "as_of": AS_OF, "message": MESSAGE}),
     ("sweep", (HALF_AND_HALF,), {"volumes": [1_000], "as_of": "1/12/2026", "message": MESSAGE}),
     (
         "sweep",
@@ -220,6 +230,27 @@ def test_a_wrongly_typed_argument_is_a_one_line_usage_error(
         getattr(simulator, call)(*args, **kwargs)
     assert caught.value.code in ("wrong_type", "not_a_date")
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_API)
+def test_an_unknown_keyword_is_a_usage_error_naming_it(name: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        getattr(simulator, name)(colour="red")
+    assert caught.value.code == "unknown_option"
+    assert "colour" in str(caught.value)
+
+
+def test_a_sweep_takes_numpy_arrays_and_polars_series() -> None:
+    import numpy as np
+
+    by_array = simulator.sweep(
+        HALF_AND_HALF, volumes=np.array([100, 200]), message=MESSAGE, as_of=AS_OF, plans="lite"
+    )
+    by_series = simulator.sweep(
+        HALF_AND_HALF, volumes=pl.Series([100, 200]), message=MESSAGE, as_of=AS_OF, plans="lite"
+    )
+    assert by_array.equals(by_series)
+    assert by_array["messages"].to_list() == [100, 200]
 
 
 def test_a_sweep_with_nothing_to_vary_says_what_to_give() -> None:
