@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import polars as pl
-from matplotlib.figure import Figure
 
 from simulator.analysis.breakeven import (
     VolumeBreakEven,
@@ -56,9 +55,6 @@ from simulator.message.render import fixed_text
 from simulator.numbers.recipients import read_recipients
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
-from simulator.report.charts import CHARTS, chart_fonts
-from simulator.report.outputs import write_forecast_outputs
-from simulator.report.text import sender_text
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
@@ -68,6 +64,9 @@ from simulator.result.shared import SenderDisplay
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "Base",
@@ -621,6 +620,8 @@ def font_families() -> list[str]:
     >>> len(simulator.font_families())
     2
     """
+    from simulator.report.charts import chart_fonts  # matplotlib loads only for charts
+
     with chart_fonts() as fonts:
         return list(fonts)
 
@@ -637,6 +638,8 @@ def charts(result: ForecastResult | Forecast) -> dict[str, Figure]:
     >>> sorted(simulator.charts(fc))
     ['cost_by_plan_and_carrier', 'expected_range', 'lite_vs_full']
     """
+    from simulator.report.charts import CHARTS
+
     summary = _forecast_summary(result)
     return {name.removesuffix(".png"): draw(summary) for name, draw in CHARTS.items()}
 
@@ -656,6 +659,8 @@ def write_outputs(
     ...     "recipients" in simulator.write_outputs(fc, tmp)
     True
     """
+    from simulator.report.outputs import write_forecast_outputs
+
     run = _forecast_result(result)
     out_dir = _path(directory, "directory")
     if out_dir is None:
@@ -882,6 +887,8 @@ def describe_sender(display: SenderDisplay | None) -> str:
     """
     if display is not None and not isinstance(display, SenderDisplay):
         raise _wrong("display", display, "a SenderDisplay (by_carrier[...].sender_display)")
+    from simulator.report.text import sender_text
+
     return sender_text(display)
 
 
