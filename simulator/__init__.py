@@ -18,6 +18,7 @@ The Python API (each function documented with an example, e.g. ``help(simulator.
 For notebooks, what goes around a forecast (each documented the same way):
 
 - ``format_yen(amount) -> str``: ``¥12,345`` (sen only when there are any).
+- ``in_yen(frame) -> pl.DataFrame``: the ``*_sen`` columns of a frame as exact ``*_jpy`` Decimals.
 - ``mask_numbers(frame, columns="phone") -> pl.DataFrame``: phone numbers masked for showing.
 - ``charts(result) -> dict[str, Figure]``: kpsim's forecast charts as matplotlib Figures;
   ``font_families()`` the fonts they use (set ``plt.rcParams["font.family"]`` to it so your own
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
         forecast,
         format_yen,
         history,
+        in_yen,
         mask_numbers,
         mix,
         sweep,
@@ -106,6 +108,7 @@ __all__ = [
     "forecast",
     "format_yen",
     "history",
+    "in_yen",
     "mask_numbers",
     "mix",
     "sweep",
@@ -125,6 +128,7 @@ _LAZY = {
     "font_families": "simulator.api",
     "format_yen": "simulator.api",
     "history": "simulator.api",
+    "in_yen": "simulator.api",
     "mask_numbers": "simulator.api",
     "mix": "simulator.api",
     "sweep": "simulator.api",

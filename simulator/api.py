@@ -86,6 +86,7 @@ __all__ = [
     "forecast",
     "format_yen",
     "history",
+    "in_yen",
     "mask_numbers",
     "mix",
     "sweep",
@@ -585,6 +586,30 @@ def format_yen(amount: Decimal | int | float | None) -> str:
     if amount is not None:
         _number(amount, "amount")
     return fmt_jpy(amount)
+
+
+@_api
+def in_yen(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every integer-sen column ``X_sen`` (as in `comparison()`, `by_carrier()`)
+    turned into ``X_jpy``, exact yen as Decimal with 2 places, in the same position.
+
+    >>> import polars as pl, simulator
+    >>> simulator.in_yen(pl.DataFrame({"plan": ["lite"], "total_sen": [1234550]})).row(0)
+    ('lite', Decimal('12345.50'))
+    """
+    if not isinstance(frame, pl.DataFrame):
+        raise _wrong("frame", frame, "a polars DataFrame")
+    return frame.with_columns(
+        (pl.col(c).cast(pl.Decimal(38, 2)) / 100).alias(c)
+        for c, dtype in frame.schema.items()
+        if c.endswith("_sen") and dtype.is_integer()
+    ).rename(
+        {
+            c: c.removesuffix("_sen") + "_jpy"
+            for c, dtype in frame.schema.items()
+            if c.endswith("_sen") and dtype.is_integer()
+        }
+    )
 
 
 @_api

@@ -29,6 +29,7 @@ NOTEBOOK_API = [
     "font_families",
     "format_yen",
     "history",
+    "in_yen",
     "mask_numbers",
     "mix",
     "sweep",
@@ -70,6 +71,16 @@ def test_numpy_numbers_are_numbers() -> None:
 
     assert simulator.format_yen(np.float64(3.5)) == "¥3.50"
     assert simulator.format_yen(np.int64(12)) == "¥12"
+
+
+def test_in_yen_turns_every_sen_column_into_exact_yen(fc: simulator.ForecastResult) -> None:
+    table = fc.summary.comparison()
+    yen = simulator.in_yen(table)
+    assert [c.removesuffix("_sen") for c in table.columns] == [
+        c.removesuffix("_jpy") for c in yen.columns
+    ]
+    lite = yen.filter(pl.col("plan") == "lite").row(0, named=True)
+    assert lite["total_excl_tax_jpy"] == fc.summary.plans["lite"].total_jpy_excl_tax
 
 
 def test_mask_numbers_masks_the_named_columns_only() -> None:
@@ -180,6 +191,7 @@ def test_uncertainty_draws_fall_mostly_inside_the_interval(fc: simulator.Forecas
 WRONG = [
     ("format_yen", (), {"amount": "12"}),
     ("format_yen", (True,), {}),
+    ("in_yen", ({"total_sen": 1},), {}),
     ("mask_numbers", ([],), {}),
     ("mask_numbers", (pl.DataFrame({"phone": ["1"]}),), {"columns": 3}),
     ("charts", ({"plans": {}},), {}),
