@@ -25,8 +25,9 @@ For notebooks, what goes around a forecast (each documented the same way):
   charts draw Japanese labels).
 - ``write_outputs(result, directory, *, full_numbers=False) -> dict[str, Path]``: the files
   ``kpsim forecast --out`` writes.
-- ``mix(base) -> Mix``, ``sweep(base, *, as_of, message, volume, volumes, carrier_shares,
-  porting_shares, unit_prices, ...) -> pl.DataFrame``: expected cost per plan over a grid.
+- ``mix(base) -> Mix``, ``sweep(base, *, message, as_of, volume, volumes, carrier_shares,
+  porting_shares, unit_prices, ...) -> pl.DataFrame``: expected cost per plan over a grid;
+  ``base`` is a forecast result, a ``Mix`` or shares per carrier (``{"docomo": 0.4, ...}``).
 - ``breakeven_volume(base, *, plan, budget_jpy, ...) -> VolumeBreakEven | None``,
   ``breakeven_plans(base, *, plan, other, ...) -> Fraction | None``,
   ``breakeven_share(base, *, carrier, extra_jpy, volume, ...) -> Fraction | None``: where a

@@ -1,4 +1,6 @@
-"""kpsim's Python API: `forecast`, `check`, `diff`, `explain` and `fit_message`.
+"""kpsim's Python API: `forecast`, `check`, `diff`, `explain` and `fit_message`, and what a
+notebook needs around them (yen, masking, charts, output files, sweeps, break-evens, the rule
+history, the spread number portability brings).
 
 Every function takes the values a notebook has at hand: a path (`str` or `Path`) or a polars
 `DataFrame`/`LazyFrame` for the list; a `date`, a `datetime` (its date) or a ``"YYYY-MM-DD"``
@@ -510,11 +512,8 @@ Base = ForecastResult | Mix | Mapping[str, float]
 def _base(value: object, name: str = "base") -> Mix | ForecastRun:
     if isinstance(value, ForecastRun | Mix):
         return value
-    if isinstance(value, Mapping) and all(
-        isinstance(k, str) and isinstance(v, int | float | Decimal) and not isinstance(v, bool)
-        for k, v in value.items()
-    ):
-        return Mix.of(dict(value))
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return Mix.of({k: _number(v, f"{name}[{k!r}]") for k, v in value.items()})
     raise _wrong(name, value, "a forecast result, a Mix or a mapping of carrier shares")
 
 

@@ -198,6 +198,7 @@ WRONG = [
     ("write_outputs", ("forecast.json", "out"), {}),
     ("write_outputs", (None, None), {}),
     ("mix", ("docomo",), {}),
+    ("mix", ({"docomo": "half"},), {}),
     ("sweep", (HALF_AND_HALF,), {"volumes": "1000", "as_of": AS_OF, "message": MESSAGE}),
     ("sweep", (HALF_AND_HALF,), {"volumes": [1_000.5], "as_of": AS_OF, "message": MESSAGE}),
     ("sweep", (HALF_AND_HALF,), {"volumes": [1_000], "as_of": "1/12/2026", "message": MESSAGE}),
