@@ -15,6 +15,28 @@ The Python API (each function documented with an example, e.g. ``help(simulator.
 - ``fit_message(text, *, as_of, plans=None, ...) -> MessageInfo``: how each plan counts a
   message (encoding, units, parts, too long, limit).
 
+For notebooks, what goes around a forecast (each documented the same way):
+
+- ``format_yen(amount) -> str``: ``¥12,345`` (sen only when there are any).
+- ``in_yen(frame) -> pl.DataFrame``: the ``*_sen`` columns of a frame as exact ``*_jpy`` Decimals.
+- ``mask_numbers(frame, columns="phone") -> pl.DataFrame``: phone numbers masked for showing.
+- ``charts(result) -> dict[str, Figure]``: kpsim's forecast charts as matplotlib Figures;
+  ``font_families()`` the fonts they use (set ``plt.rcParams["font.family"]`` to it so your own
+  charts draw Japanese labels).
+- ``write_outputs(result, directory, *, full_numbers=False) -> dict[str, Path]``: the files
+  ``kpsim forecast --out`` writes.
+- ``mix(base) -> Mix``, ``sweep(base, *, message, as_of, volume, volumes, carrier_shares,
+  porting_shares, unit_prices, ...) -> pl.DataFrame``: expected cost per plan over a grid;
+  ``base`` is a forecast result, a ``Mix`` or shares per carrier (``{"docomo": 0.4, ...}``).
+- ``breakeven_volume(base, *, plan, budget_jpy, ...) -> VolumeBreakEven | None``,
+  ``breakeven_plans(base, *, plan, other, ...) -> Fraction | None``,
+  ``breakeven_share(base, *, carrier, extra_jpy, volume, ...) -> Fraction | None``: where a
+  cost per message meets a budget, two plans cost the same, full costs so much more than Lite.
+- ``describe_sender(display) -> str``: what a carrier's recipients see as the sender, in words.
+- ``history(*, assume=None, rules_dir=None) -> pl.DataFrame``: every version of the rules.
+- ``uncertainty(result, *, draws=0, seed=0) -> Uncertainty``: the spread number portability
+  brings (analytic interval per plan, simulated sends).
+
 ``source`` is a path (``str``/``Path``: CSV, TSV, Parquet, Excel) or a polars
 ``DataFrame``/``LazyFrame``; days are ``date``, ``datetime`` or ``"YYYY-MM-DD"``; plans a list
 or ``"lite,full"``; prices a mapping of names to ``int | float | Decimal | str``; assumptions a
@@ -30,7 +52,30 @@ from simulator._version import __version__
 from simulator.errors import KpsimError, UsageError
 
 if TYPE_CHECKING:
-    from simulator.api import check, diff, explain, fit_message, forecast
+    from simulator.api import (
+        Mix,
+        Uncertainty,
+        VolumeBreakEven,
+        breakeven_plans,
+        breakeven_share,
+        breakeven_volume,
+        charts,
+        check,
+        describe_sender,
+        diff,
+        explain,
+        fit_message,
+        font_families,
+        forecast,
+        format_yen,
+        history,
+        in_yen,
+        mask_numbers,
+        mix,
+        sweep,
+        uncertainty,
+        write_outputs,
+    )
     from simulator.result.check import CheckSummary
     from simulator.result.diff import Diff, DiffResult
     from simulator.result.explain import Explanation
@@ -46,16 +91,50 @@ __all__ = [
     "ForecastResult",
     "KpsimError",
     "MessageInfo",
+    "Mix",
+    "Uncertainty",
     "UsageError",
+    "VolumeBreakEven",
     "__version__",
+    "breakeven_plans",
+    "breakeven_share",
+    "breakeven_volume",
+    "charts",
     "check",
+    "describe_sender",
     "diff",
     "explain",
     "fit_message",
+    "font_families",
     "forecast",
+    "format_yen",
+    "history",
+    "in_yen",
+    "mask_numbers",
+    "mix",
+    "sweep",
+    "uncertainty",
+    "write_outputs",
 ]
 
 _LAZY = {
+    "Mix": "simulator.api",
+    "Uncertainty": "simulator.api",
+    "VolumeBreakEven": "simulator.api",
+    "breakeven_plans": "simulator.api",
+    "breakeven_share": "simulator.api",
+    "breakeven_volume": "simulator.api",
+    "charts": "simulator.api",
+    "describe_sender": "simulator.api",
+    "font_families": "simulator.api",
+    "format_yen": "simulator.api",
+    "history": "simulator.api",
+    "in_yen": "simulator.api",
+    "mask_numbers": "simulator.api",
+    "mix": "simulator.api",
+    "sweep": "simulator.api",
+    "uncertainty": "simulator.api",
+    "write_outputs": "simulator.api",
     "check": "simulator.api",
     "diff": "simulator.api",
     "explain": "simulator.api",

@@ -1,4 +1,6 @@
-"""kpsim's Python API: `forecast`, `check`, `diff`, `explain` and `fit_message`.
+"""kpsim's Python API: `forecast`, `check`, `diff`, `explain` and `fit_message`, and what a
+notebook needs around them (yen, masking, charts, output files, sweeps, break-evens, the rule
+history, the spread number portability brings).
 
 Every function takes the values a notebook has at hand: a path (`str` or `Path`) or a polars
 `DataFrame`/`LazyFrame` for the list; a `date`, a `datetime` (its date) or a ``"YYYY-MM-DD"``
@@ -21,33 +23,78 @@ import contextlib
 import datetime as dt
 import functools
 import inspect
+import numbers
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import polars as pl
 
+from simulator.analysis.breakeven import (
+    VolumeBreakEven,
+    carrier_share_where_full_exceeds_lite_by,
+    volume_where_cost_per_message_reaches,
+    volume_where_plans_cost_the_same,
+)
 from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
-from simulator.analysis.run import ForecastOptions
+from simulator.analysis.run import ForecastOptions, ForecastRun
 from simulator.analysis.run import forecast as run_forecast
+from simulator.analysis.sweep import Axis, CarrierShare, Mix, PortingShare, UnitPrice, Volume
+from simulator.analysis.sweep import sweep as run_sweep
 from simulator.clock import today_in_japan
+from simulator.engine.porting import load_porting, select_porting
+from simulator.engine.rates import unit_prices_by_carrier
 from simulator.engine.stream import check_list, collect_streaming
+from simulator.engine.tables import rule_versions
+from simulator.engine.uncertainty import cost_uncertainty, simulate_costs
 from simulator.errors import KpsimError, UsageError
 from simulator.message.count import count_parts
 from simulator.message.profiles import describe_limits, load_segmentation_rules, profile_for
 from simulator.message.render import fixed_text
 from simulator.numbers.recipients import read_recipients
+from simulator.pricing.money import fmt_jpy
+from simulator.privacy import mask_expr
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
-from simulator.result.forecast import MessageInfo, MessagePlan
+from simulator.result.forecast import Forecast, MessageInfo, MessagePlan
+from simulator.result.shared import SenderDisplay
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
 
-__all__ = ["check", "diff", "explain", "fit_message", "forecast"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "Base",
+    "Mix",
+    "Uncertainty",
+    "VolumeBreakEven",
+    "breakeven_plans",
+    "breakeven_share",
+    "breakeven_volume",
+    "charts",
+    "check",
+    "describe_sender",
+    "diff",
+    "explain",
+    "fit_message",
+    "font_families",
+    "forecast",
+    "format_yen",
+    "history",
+    "in_yen",
+    "mask_numbers",
+    "mix",
+    "sweep",
+    "uncertainty",
+    "write_outputs",
+]
 
 Source = str | Path | pl.DataFrame | pl.LazyFrame
 """A recipient list: a file (CSV, TSV, Parquet, Excel) or a polars frame."""
@@ -454,4 +501,465 @@ def fit_message(
         text=body,
         characters=len(body),
         by_plan=by_plan,
+    )
+
+
+# --- What the notebooks need beyond one forecast: money, masking, charts, sweeps, history ---
+
+Base = ForecastResult | Mix | Mapping[str, float]
+"""What a sweep or break-even starts from: a forecast (its recipients' carrier mix and count), a
+`Mix`, or shares per carrier (``{"docomo": 0.4, ...}``, scaled to sum to 1)."""
+
+
+def _base(value: object, name: str = "base") -> Mix | ForecastRun:
+    if isinstance(value, ForecastRun | Mix):
+        return value
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return Mix.of({k: _number(v, f"{name}[{k!r}]") for k, v in value.items()})
+    raise _wrong(name, value, "a forecast result, a Mix or a mapping of carrier shares")
+
+
+def _number(value: object, name: str) -> int | float | Decimal:
+    """A number (numpy's too, as a Python number); a bool or anything else is a usage error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        raise _wrong(name, value, "a number")
+    if isinstance(value, int | float | Decimal):
+        return value
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _amount(value: object, name: str) -> int | float | Decimal | str:
+    if isinstance(value, str):
+        return value
+    return _number(value, name)
+
+
+def _numbers(value: object, name: str, *, whole: bool = False) -> list[Any]:
+    """A sequence (list, tuple, range, numpy array, polars Series) of numbers (whole numbers
+    when `whole`), as Python numbers."""
+    items = value
+    for to_python in ("tolist", "to_list"):  # numpy arrays, polars Series
+        if hasattr(value, to_python):
+            items = getattr(value, to_python)()
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
+        raise _wrong(name, value, "a sequence of numbers")
+    if whole:
+        return [_count(v, f"{name}[{i}]") for i, v in enumerate(items)]
+    return [_number(v, f"{name}[{i}]") for i, v in enumerate(items)]
+
+
+def _scenario(
+    as_of: object, message: object, plans: object, prices: object, assume: object
+) -> dict[str, Any]:
+    """The options a sweep or break-even passes to `simulator.analysis`, checked."""
+    return {
+        "as_of": _date(as_of),
+        "message": _message(message),
+        "plans": _plans(plans),
+        "prices": _pairs(prices, "prices", "amounts (int, float, Decimal or str)", numbers=True),
+        "assume": _pairs(assume, "assume", "assumption values (str)", numbers=False),
+    }
+
+
+def _forecast_summary(value: object, name: str = "result") -> Forecast:
+    if isinstance(value, ForecastResult):
+        return value.summary
+    if isinstance(value, Forecast):
+        return value
+    raise _wrong(name, value, "a forecast result (simulator.forecast) or its summary")
+
+
+def _forecast_result(value: object, name: str = "result") -> ForecastResult:
+    if isinstance(value, ForecastResult):
+        return value
+    raise _wrong(name, value, "what simulator.forecast returns")
+
+
+@_api
+def format_yen(amount: Decimal | int | float | None) -> str:
+    """An amount as yen for reading: whole yen with separators, sen only when there are any;
+    ``"unknown"`` for None (a price not published).
+
+    >>> import simulator
+    >>> simulator.format_yen(12345), simulator.format_yen(7.5), simulator.format_yen(None)
+    ('¥12,345', '¥7.50', 'unknown')
+    """
+    if amount is not None:
+        _number(amount, "amount")
+    return fmt_jpy(amount)
+
+
+@_api
+def in_yen(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every integer-sen column ``X_sen`` (as in `comparison()`, `by_carrier()`)
+    turned into ``X_jpy``, exact yen as Decimal with 2 places, in the same position.
+
+    >>> import polars as pl, simulator
+    >>> simulator.in_yen(pl.DataFrame({"plan": ["lite"], "total_sen": [1234550]})).row(0)
+    ('lite', Decimal('12345.50'))
+    """
+    if not isinstance(frame, pl.DataFrame):
+        raise _wrong("frame", frame, "a polars DataFrame")
+    return frame.with_columns(
+        (pl.col(c).cast(pl.Decimal(38, 2)) / 100).alias(c)
+        for c, dtype in frame.schema.items()
+        if c.endswith("_sen") and dtype.is_integer()
+    ).rename(
+        {
+            c: c.removesuffix("_sen") + "_jpy"
+            for c, dtype in frame.schema.items()
+            if c.endswith("_sen") and dtype.is_integer()
+        }
+    )
+
+
+@_api
+def mask_numbers(frame: pl.DataFrame, columns: str | Sequence[str] = "phone") -> pl.DataFrame:
+    """`frame` with the phone numbers in `columns` masked as kpsim masks them everywhere
+    (``090-****-5678``), for showing a list.
+
+    >>> import polars as pl, simulator
+    >>> simulator.mask_numbers(pl.DataFrame({"phone": ["+819012345678"]}))["phone"].to_list()
+    ['090-****-5678']
+    """
+    if not isinstance(frame, pl.DataFrame):
+        raise _wrong("frame", frame, "a polars DataFrame")
+    names = [columns] if isinstance(columns, str) else columns
+    if not isinstance(names, Sequence) or not all(isinstance(c, str) for c in names):
+        raise _wrong("columns", columns, "a column name or a list of them")
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise UsageError(
+            f"no column {', '.join(missing)} to mask",
+            hint=f"the frame has {', '.join(frame.columns)}",
+            code="unknown_column",
+        )
+    return frame.with_columns(mask_expr(pl.col(c).cast(pl.Utf8)).alias(c) for c in names)
+
+
+@_api
+def font_families() -> list[str]:
+    """The font families kpsim's charts draw with (the bundled Japanese font, then DejaVu
+    Sans), for ``plt.rcParams["font.family"]`` so Japanese labels are not drawn as boxes.
+
+    >>> import simulator
+    >>> len(simulator.font_families())
+    2
+    """
+    from simulator.report.charts import chart_fonts  # matplotlib loads only for charts
+
+    with chart_fonts() as fonts:
+        return list(fonts)
+
+
+@_api
+def charts(result: ForecastResult | Forecast) -> dict[str, Figure]:
+    """kpsim's charts of a forecast as matplotlib Figures, by name (what ``kpsim forecast
+    --out`` saves as PNG): cost by plan and carrier, Lite vs full, expected range.
+
+    >>> import simulator
+    >>> fc = simulator.forecast(
+    ...     "datasets/sample_recipients.csv", message="Your code is 1234", as_of="2026-12-01"
+    ... )
+    >>> sorted(simulator.charts(fc))
+    ['cost_by_plan_and_carrier', 'expected_range', 'lite_vs_full']
+    """
+    from simulator.report.charts import CHARTS
+
+    summary = _forecast_summary(result)
+    return {name.removesuffix(".png"): draw(summary) for name, draw in CHARTS.items()}
+
+
+@_api
+def write_outputs(
+    result: ForecastResult, directory: str | Path, *, full_numbers: bool = False
+) -> dict[str, Path]:
+    """Write a forecast's files (what ``kpsim forecast --out DIR`` writes: recipients, summary,
+    report, charts) into `directory`, atomically; numbers masked unless `full_numbers`.
+
+    >>> import tempfile, simulator
+    >>> fc = simulator.forecast(
+    ...     "datasets/sample_recipients.csv", message="Your code is 1234", as_of="2026-12-01"
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     "recipients" in simulator.write_outputs(fc, tmp)
+    True
+    """
+    from simulator.report.outputs import write_forecast_outputs
+
+    run = _forecast_result(result)
+    out_dir = _path(directory, "directory")
+    if out_dir is None:
+        raise _wrong("directory", directory, "a path (str or pathlib.Path)")
+    return write_forecast_outputs(
+        out_dir,
+        rows=run.rows,
+        checked=run.checked,
+        summary=run.summary,
+        full_numbers=_flag(full_numbers, "full_numbers"),
+    )
+
+
+@_api
+def mix(base: Base) -> Mix:
+    """The carrier mix a sweep or break-even prices: shares per (carrier source, carrier) of a
+    forecast's sendable recipients, or of the shares given; `.carrier_shares()`, `.frame()`.
+
+    >>> import simulator
+    >>> m = simulator.mix({"docomo": 3, "softbank": 1})
+    >>> {c: float(s) for c, s in m.carrier_shares().items()}
+    {'docomo': 0.75, 'softbank': 0.25}
+    """
+    chosen = _base(base)
+    return chosen if isinstance(chosen, Mix) else Mix.from_forecast(chosen)
+
+
+def _axes(
+    volumes: object, carrier_shares: object, porting_shares: object, unit_prices: object
+) -> list[Axis]:
+    axes: list[Axis] = []
+    if volumes is not None:
+        axes.append(Volume(_numbers(volumes, "volumes", whole=True)))
+    for name, value, make in (
+        ("carrier_shares", carrier_shares, CarrierShare),
+        ("unit_prices", unit_prices, UnitPrice),
+    ):
+        if value is None:
+            continue
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+            raise _wrong(name, value, "a mapping of a name to a sequence of numbers")
+        axes += [make(key, _numbers(items, f"{name}[{key!r}]")) for key, items in value.items()]
+    if porting_shares is not None:
+        axes.append(PortingShare([float(v) for v in _numbers(porting_shares, "porting_shares")]))
+    if not axes:
+        raise UsageError(
+            "give what to vary: volumes, carrier_shares, porting_shares or unit_prices",
+            hint="see help(simulator.sweep)",
+            code="nothing_to_vary",
+        )
+    return axes
+
+
+@_api
+def sweep(
+    base: Base,
+    *,
+    message: str,
+    as_of: Day | None = None,
+    volume: int | None = None,
+    volumes: Sequence[int] | None = None,
+    carrier_shares: Mapping[str, Sequence[float]] | None = None,
+    porting_shares: Sequence[float] | None = None,
+    unit_prices: Mapping[str, Sequence[Amount]] | None = None,
+    plans: Plans | None = None,
+    prices: Mapping[str, Amount] | None = None,
+    assume: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
+    """Expected cost per plan over a grid of one or two inputs, as a tidy polars frame (one row
+    per point × plan): messages per period (`volumes`), one carrier's share (`carrier_shares`,
+    the others scaled alike), the porting share, or a per-part price (`unit_prices`).
+
+    `volume` fixes the number of messages when it is not varied (a forecast gives its
+    sendable count). Columns: the inputs varied, ``messages``, ``plan``, ...,
+    ``expected_total_jpy_excl_tax``, ``cost_per_message_jpy``.
+
+    >>> import simulator
+    >>> grid = simulator.sweep(
+    ...     {"docomo": 0.5, "softbank": 0.5}, volumes=[1_000, 10_000], as_of="2026-12-01",
+    ...     message="Your code is 1234", plans="lite",
+    ... )
+    >>> grid.select("messages", "plan").rows()
+    [(1000, 'lite'), (10000, 'lite')]
+    """
+    axes = _axes(volumes, carrier_shares, porting_shares, unit_prices)
+    options = _scenario(as_of, message, plans, prices, assume)
+    fixed = None if volume is None else _count(volume, "volume")
+    return run_sweep(_base(base), axes, volume=fixed, **options)
+
+
+@_api
+def breakeven_volume(
+    base: Base,
+    *,
+    plan: str,
+    budget_jpy: Amount,
+    message: str,
+    as_of: Day | None = None,
+    prices: Mapping[str, Amount] | None = None,
+    assume: Mapping[str, str] | None = None,
+) -> VolumeBreakEven | None:
+    """The messages per period at which `plan`'s cost per message, sender-ID fees included,
+    falls to `budget_jpy` (excl. tax); None when no volume reaches it (the budget is below the
+    message charges alone, ``cost_per_message_jpy``).
+
+    >>> import simulator
+    >>> found = simulator.breakeven_volume(
+    ...     {"docomo": 1}, plan="lite", budget_jpy=20, as_of="2026-12-01", message="hi"
+    ... )
+    >>> found.messages > 0, found.cost_per_message_jpy < 20
+    (True, True)
+    """
+    options = _scenario(as_of, message, None, prices, assume)
+    options.pop("plans")
+    return volume_where_cost_per_message_reaches(
+        _amount(budget_jpy, "budget_jpy"), _message(plan, "plan"), _base(base), **options
+    )
+
+
+@_api
+def breakeven_plans(
+    base: Base,
+    *,
+    plan: str,
+    other: str,
+    message: str,
+    as_of: Day | None = None,
+    prices: Mapping[str, Amount] | None = None,
+    assume: Mapping[str, str] | None = None,
+) -> Fraction | None:
+    """The messages per period (exact) at which two plans' expected totals, fees included, are
+    equal; None when one plan is dearer at every volume.
+
+    >>> import simulator
+    >>> print(simulator.breakeven_plans(
+    ...     {"docomo": 1}, plan="lite", other="standard", as_of="2026-12-01", message="hi"
+    ... ))
+    None
+    """
+    options = _scenario(as_of, message, None, prices, assume)
+    options.pop("plans")
+    return volume_where_plans_cost_the_same(
+        _message(plan, "plan"), _message(other, "other"), _base(base), **options
+    )
+
+
+@_api
+def breakeven_share(
+    base: Base,
+    *,
+    carrier: str,
+    extra_jpy: Amount,
+    volume: int,
+    message: str,
+    as_of: Day | None = None,
+    plan: str | None = None,
+    baseline: str | None = None,
+    prices: Mapping[str, Amount] | None = None,
+    assume: Mapping[str, str] | None = None,
+) -> Fraction | None:
+    """The share of `carrier`'s recipients (exact, in [0, 1]) at which `plan` (full K-Premium)
+    costs `extra_jpy` more than `baseline` (Lite) for `volume` messages, fees included; None
+    when no share gives that gap.
+
+    >>> import simulator
+    >>> share = simulator.breakeven_share(
+    ...     {"docomo": 1}, carrier="softbank", extra_jpy=1_000, volume=100_000,
+    ...     as_of="2026-12-01", message="hi",
+    ... )
+    >>> 0 <= share <= 1
+    True
+    """
+    options = _scenario(as_of, message, None, prices, assume)
+    options.pop("plans")
+    return carrier_share_where_full_exceeds_lite_by(
+        _amount(extra_jpy, "extra_jpy"),
+        carrier=_message(carrier, "carrier"),
+        volume=_count(volume, "volume"),
+        mix=_base(base),
+        plan=_optional_text(plan, "plan"),
+        baseline=_optional_text(baseline, "baseline"),
+        **options,
+    )
+
+
+@_api
+def history(
+    *, assume: Mapping[str, str] | None = None, rules_dir: str | Path | None = None
+) -> pl.DataFrame:
+    """Every version of the rules, one row per plan × carrier × effective date (plans and
+    carriers in the rules' order, oldest first): route, sender kind and value, charge class and
+    rule id (what ``kpsim rules history`` shows).
+
+    >>> import simulator
+    >>> versions = simulator.history()
+    >>> {"plan", "carrier", "effective_from", "route", "charge_class"} <= set(versions.columns)
+    True
+    """
+    rs = load_ruleset(_path(rules_dir, "rules_dir"))
+    settings = resolve_settings(
+        rs, _pairs(assume, "assume", "assumption values (str)", numbers=False)
+    )
+    order = {
+        "plan": {p: i for i, p in enumerate(rs.plans)},
+        "carrier": {c: i for i, c in enumerate(rs.carriers)},
+    }
+    return rule_versions(rs, settings).sort(
+        *(pl.col(c).replace_strict(o, return_dtype=pl.Int64) for c, o in order.items()),
+        "effective_from",
+    )
+
+
+@_api
+def describe_sender(display: SenderDisplay | None) -> str:
+    """What a carrier's recipients see as the sender, in words (as kpsim's tables say it), from
+    a plan's ``by_carrier[carrier].sender_display``.
+
+    >>> import simulator
+    >>> fc = simulator.forecast(
+    ...     "datasets/sample_recipients.csv", message="hi", as_of="2026-12-01", plans="full"
+    ... )
+    >>> simulator.describe_sender(fc.summary.plans["full"].by_carrier["docomo"].sender_display)
+    'registered ID'
+    """
+    if display is not None and not isinstance(display, SenderDisplay):
+        raise _wrong("display", display, "a SenderDisplay (by_carrier[...].sender_display)")
+    from simulator.report.text import sender_text
+
+    return sender_text(display)
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How number portability spreads a forecast's message charges (money in integer sen)."""
+
+    analytic: pl.DataFrame
+    """Per plan: point_sen (by allocated carrier), expected_sen, std_sen, low_sen, high_sen."""
+    draws: pl.DataFrame | None
+    """Monte Carlo sends: plan, draw, cost_sen (None when no draws were asked for)."""
+    porting_share: float
+    """The share of numbers served by another network than their allocator, as modelled."""
+    sensitivity: tuple[float, float]
+    """The range of that share a sensitivity sweep should cover (rules/porting.yaml)."""
+
+
+@_api
+def uncertainty(result: ForecastResult, *, draws: int = 0, seed: int = 0) -> Uncertainty:
+    """The spread that number portability brings to a forecast's message charges: the analytic
+    95% interval per plan and, with `draws`, that many simulated sends to check it against.
+
+    >>> import simulator
+    >>> fc = simulator.forecast(
+    ...     "datasets/sample_recipients.csv", message="Your code is 1234", as_of="2026-12-01"
+    ... )
+    >>> u = simulator.uncertainty(fc, draws=100, seed=1)
+    >>> u.draws.height == 100 * u.analytic.height
+    True
+    """
+    run = _forecast_result(result)
+    matrix = select_porting(load_porting(run.options.rules_dir), run.settings)
+    unit_prices = unit_prices_by_carrier(run.rules_in_force, run.prices.unit_price_frame())
+    priced = run.rows.filter(pl.col("plan_status") == "priced").select(
+        "plan", "carrier_source", "carrier", "allocated_carrier", "parts"
+    )
+    count = _count(draws, "draws")
+    band = load_porting(run.options.rules_dir).sensitivity
+    return Uncertainty(
+        analytic=cost_uncertainty(priced, unit_prices, matrix),
+        draws=(
+            simulate_costs(priced, unit_prices, matrix, draws=count, seed=_count(seed, "seed"))
+            if count
+            else None
+        ),
+        porting_share=matrix.porting_share(),
+        sensitivity=(band.low, band.high),
     )

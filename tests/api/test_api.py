@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import inspect
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -203,14 +204,28 @@ def test_the_readme_python_section_names_every_api_function() -> None:
         assert name in (simulator.__doc__ or "")
 
 
-def test_the_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def readme_python_section() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Python", 1)[1].split("\n## ", 1)[0]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    return readme.split("## Python", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_python_section_and_help_name_the_same_functions() -> None:
+    """Every public function is in the README's Python section and in help(simulator), and
+    every `simulator.NAME(` the section shows is a public function."""
+    public = {name for name in simulator.__all__ if inspect.isfunction(getattr(simulator, name))}
+    shown = set(re.findall(r"simulator\.(\w+)\(", readme_python_section()))
+    assert shown == public
+    assert public <= set(re.findall(r"``(\w+)\(", simulator.__doc__ or ""))
+
+
+def test_the_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = readme_python_section().split("```python\n")[1:]
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    for block in blocks:
+        exec(compile(block.split("```", 1)[0], "README.md", "exec"), namespace)
     assert isinstance(namespace["s"], simulator.Forecast)
+    assert len(blocks) == 2
 
 
 def test_an_unknown_keyword_is_a_usage_error_naming_it() -> None:

@@ -21,7 +21,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 KERNEL = "python3"
 CELL_TIMEOUT_S = 120
 PARAMETERS = {"LIST", "AS_OF", "MESSAGE"}
-DRAWS = re.compile(r"plt\.subplots\(|cost_by_plan_and_carrier\(|lite_vs_full\(|expected_range\(")
+DRAWS = re.compile(r"plt\.subplots\(|simulator\.charts\(|cost_by_plan_and_carrier\(|lite_vs_full\(|expected_range\(")
 """A code cell that builds a figure: it must show it."""
 
 
