@@ -57,9 +57,17 @@ def check_out_dir(out: Path, *, option: str = "--out") -> Path:
         )
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".kpsim-probe-", suffix=".tmp", dir=out)
-        os.close(fd)
-        os.unlink(probe)
+        # Probe beside `out`, where the set is staged: a probe inside it would be seen by a
+        # reader of the current set (and left there by a SIGKILL); `_sweep_staging` removes a
+        # killed run's probe like its staging folder.
+        resolved = out.resolve()
+        os.rmdir(
+            tempfile.mkdtemp(
+                prefix=f".{resolved.name}.{os.getpid()}.", suffix=".staging", dir=resolved.parent
+            )
+        )
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(out))
     except OSError as exc:
         raise _unwritable(option, text, exc) from None
     return out
