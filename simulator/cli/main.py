@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -60,10 +61,10 @@ from simulator.cli import recipients_cmd  # noqa: E402
 app.add_typer(recipients_cmd.app, name="recipients")
 from simulator.cli import forecast_cmd  # noqa: E402
 
-app.command("forecast")(forecast_cmd.forecast_cmd)
+app.command("forecast", epilog=forecast_cmd.EXAMPLES)(forecast_cmd.forecast_cmd)
 from simulator.cli import diff_cmd  # noqa: E402
 
-app.command("diff")(diff_cmd.diff_cmd)
+app.command("diff", epilog=diff_cmd.EXAMPLES)(diff_cmd.diff_cmd)
 from simulator.cli import schema_cmd  # noqa: E402
 
 app.command("schema")(schema_cmd.schema_cmd)
