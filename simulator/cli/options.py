@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from simulator.i18n import language
 
 
-def _enter_language(ctx: click.Context, value: str | None) -> str | None:
+def _enter_language(ctx: typer.Context, value: str | None) -> str | None:
     """Render the command's output in `--lang` (else KPSIM_LANG or the locale) until it ends."""
     if value is not None and not ctx.resilient_parsing:
         ctx.with_resource(language(value))
