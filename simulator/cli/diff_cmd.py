@@ -176,8 +176,4 @@ def diff_cmd(
         print_diff(diff)
 
 
-EXAMPLES = opt.examples(
-    "kpsim diff list.csv --from 2025-03-01 --to 2026-12-01",
-    "kpsim diff list.csv --from 2026-12-01 --to 2026-12-01 --assume-b NAME=VALUE --plan Lite",
-    "kpsim diff list.csv --from 2024-01-01 --to 2026-12-01 --kp-sender XOXZO --json",
-)
+EXAMPLES = opt.examples("diff")

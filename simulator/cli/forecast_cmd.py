@@ -102,8 +102,4 @@ def forecast_cmd(
             stdout.print(f"outputs written to {out}/", markup=False)
 
 
-EXAMPLES = opt.examples(
-    "kpsim forecast list.csv --message 'Your code is {code}' --as-of 2026-12-01",
-    "kpsim forecast list.xlsx --sheet Sheet2 --message-file sms.txt --plans lite,jp_kp",
-    "kpsim forecast list.csv --message Hi --kp-sender XOXZO --price k_premium=9.5 --json",
-)
+EXAMPLES = opt.examples("forecast")

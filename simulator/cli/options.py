@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.i18n import language
+from simulator.i18n import language, t
 
 
 def _enter_language(ctx: typer.Context, value: str | None) -> str | None:
@@ -154,8 +154,10 @@ Quiet = Annotated[
 ]
 
 
-def examples(*lines: str) -> str:
-    """An Examples section for a command's help (typer prints it after the options)."""
+def examples(command: str) -> str:
+    """The Examples section of a command's help (`cli.examples.<command>` in the catalogue;
+    English, like the rest of the help, which typer builds at import)."""
+    lines = t(f"cli.examples.{command}", "en").splitlines()
     return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from simulator.cli import options as opt
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
+from simulator.i18n import t
+from simulator.numbers.names import carrier_id, plan_ids
 from simulator.result.document import versioned
 from simulator.result.explain import explain as explain_number
 from simulator.result.shared import FIXED, describe_sender
@@ -18,22 +21,24 @@ from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
 from simulator.rules.ruleset import load_ruleset, rules_dir
 
+PLAN_HELP = t("cli.help.plan", "en")
+CARRIER_HELP = t("cli.help.carrier", "en")
+
 app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
 
-RulesOpt = typer.Option(
-    None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
-)
-JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of text.")
-AssumeOpt = typer.Option(None, "--assume", help="NAME=VALUE: switch a named assumption.")
-AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan).")
+LINT_EXAMPLES = opt.examples("rules_lint")
+SHOW_EXAMPLES = opt.examples("rules_show")
+HISTORY_EXAMPLES = opt.examples("rules_history")
+EXPLAIN_EXAMPLES = opt.examples("explain")
 
 
-@app.command("lint")
+@app.command("lint", epilog=LINT_EXAMPLES)
 def lint_cmd(
-    directory: Path | None = typer.Argument(
-        None, readable=False, help="Rules directory (default: rules/)."
-    ),
-    as_json: bool = JsonOpt,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="DIR", readable=False, help="Rules directory (default: rules/)."),
+    ] = None,
+    as_json: opt.Json = False,
 ) -> None:
     """Check the rule files: schema, references, dates, gaps, invariants, assumptions."""
     findings = lint(directory)
@@ -54,14 +59,16 @@ def lint_cmd(
         raise typer.Exit(4)
 
 
-@app.command("show")
+@app.command("show", epilog=SHOW_EXAMPLES)
 def show_cmd(
-    as_of: str | None = AsOfOpt,
-    assume: list[str] | None = AssumeOpt,
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    as_of: opt.AsOf = None,
+    assume: opt.Assume = None,
+    rules: opt.Rules = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
 ) -> None:
-    """The rules in force on a date: one row per plan × carrier."""
+    """The rules in force on a date (one row per plan × carrier), the assumptions and prices."""
+    del lang  # applied by its option callback
     rs = load_ruleset(rules)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
@@ -99,17 +106,19 @@ def show_cmd(
     stdout.print(f"assumptions: {changed or 'defaults'}", markup=False)
 
 
-@app.command("history")
+@app.command("history", epilog=HISTORY_EXAMPLES)
 def history_cmd(
-    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
-    carrier: str | None = typer.Option(None, "--carrier", help="Only this carrier."),
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    plan: Annotated[str | None, typer.Option("--plan", metavar="PLAN", help=PLAN_HELP)] = None,
+    carrier: Annotated[
+        str | None, typer.Option("--carrier", metavar="CARRIER", help=CARRIER_HELP)
+    ] = None,
+    rules: opt.Rules = None,
+    as_json: opt.Json = False,
 ) -> None:
     """Every rule version with its date, outcome and sources."""
     rs = load_ruleset(rules)
-    rs.plan_ids([plan] if plan is not None else [])
-    rs.carrier_ids([carrier] if carrier is not None else [])
+    plan = None if plan is None else plan_ids(rs, [plan])[0]
+    carrier = None if carrier is None else carrier_id(rs, carrier)
     versions = sorted(
         (
             r
@@ -153,20 +162,31 @@ def history_cmd(
 
 
 def explain(
-    number: str = typer.Argument(..., help="A phone number in any common format."),
-    plan: str = typer.Option(..., "--plan", help="standard, lite or full."),
-    as_of: str | None = AsOfOpt,
-    carrier: str | None = typer.Option(
-        None, "--carrier", help="The recipient's carrier, if known."
-    ),
-    kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
-    sender: str | None = typer.Option(None, "--sender", help="Your `sender` value."),
-    assume: list[str] | None = AssumeOpt,
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    number: Annotated[
+        str, typer.Argument(metavar="NUMBER", help="A phone number in any common format.")
+    ],
+    plan: Annotated[str, typer.Option("--plan", metavar="PLAN", help=PLAN_HELP)],
+    as_of: opt.AsOf = None,
+    carrier: Annotated[
+        str | None,
+        typer.Option(
+            "--carrier",
+            metavar="CARRIER",
+            help="The recipient's carrier, if known. " + CARRIER_HELP,
+        ),
+    ] = None,
+    kp_sender: opt.KpSender = None,
+    sender: opt.Sender = None,
+    assume: opt.Assume = None,
+    rules: opt.Rules = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
 ) -> None:
     """What happens to one number under one plan on one day, and why (rule, sources, assumptions)."""
+    del lang  # applied by its option callback
     rs = load_ruleset(rules)
+    plan = plan_ids(rs, [plan])[0]
+    carrier = None if carrier is None else carrier_id(rs, carrier)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
     explanation, decision = explain_number(
