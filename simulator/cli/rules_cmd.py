@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,12 +15,15 @@ from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
 from simulator.i18n import t
 from simulator.numbers.names import carrier_id, plan_ids
+from simulator.pricing.book import load_default_price_book, load_price_book
+from simulator.pricing.money import fmt_jpy
+from simulator.pricing.resolve import ResolvedPrice, ResolvedPrices, resolve_prices
 from simulator.result.document import versioned
 from simulator.result.explain import explain as explain_number
 from simulator.result.shared import FIXED, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
-from simulator.rules.ruleset import load_ruleset, rules_dir
+from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
 
 PLAN_HELP = t("cli.help.plan", "en")
 CARRIER_HELP = t("cli.help.carrier", "en")
@@ -63,6 +67,8 @@ def lint_cmd(
 def show_cmd(
     as_of: opt.AsOf = None,
     assume: opt.Assume = None,
+    price: opt.Price = None,
+    price_book: opt.PriceBook = None,
     rules: opt.Rules = None,
     lang: opt.Lang = None,
     as_json: opt.Json = False,
@@ -75,6 +81,12 @@ def show_cmd(
     table = resolved_rules(rs, day, settings)
     if table.is_empty():
         raise NotApplicableError(f"no plan existed on {day.isoformat()}")
+    prices = resolve_prices(
+        load_default_price_book(rules),
+        day,
+        overrides=parse_pairs(price, option="--price"),
+        user_book=None if price_book is None else load_price_book(price_book),
+    )
     if as_json:
         print_json(
             versioned(
@@ -82,6 +94,8 @@ def show_cmd(
                     "as_of": day,
                     "assumptions": modelled_settings(rs, settings),
                     "rules": table.drop("as_of").to_dicts(),
+                    "prices": [price_record(p) for p in prices.prices.values()],
+                    "tax_rate_percent": prices.tax_rate_percent,
                 }
             )
         )
@@ -102,8 +116,62 @@ def show_cmd(
             str(row["effective_from"]),
         )
     stdout.print(out)
-    changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
-    stdout.print(f"assumptions: {changed or 'defaults'}", markup=False)
+    stdout.print(assumptions_table(rs, settings))
+    stdout.print(prices_table(prices))
+    changed = [f"{k}={v}" for k, v in settings.items() if v != rs.assumptions[k].default]
+    stdout.print(
+        f"assumptions: {', '.join(changed) + ' (marked *)' if changed else 'defaults'}",
+        markup=False,
+    )
+
+
+def assumptions_table(rs: RuleSet, settings: Mapping[str, str]) -> Table:
+    """Every assumption: the value in force, its default and what the value in force says."""
+    table = Table(title="Assumptions (change with --assume NAME=VALUE)", title_justify="left")
+    for col in ("name", "value", "default", "meaning"):
+        table.add_column(col)
+    for name, value in settings.items():
+        assumption = rs.assumptions[name]
+        says = next(v.says for v in assumption.values if v.id == value)
+        changed = value != assumption.default
+        table.add_row(
+            name,
+            f"{value} *" if changed else value,
+            assumption.default,
+            " ".join(says.split()) + ("" if assumption.modelled else " (not modelled)"),
+        )
+    return table
+
+
+def price_record(price: ResolvedPrice) -> dict[str, Any]:
+    """One price in force, for JSON: yen amount (None when unknown), basis and period start."""
+    return {
+        "name": price.name,
+        "charged_per": price.charged_per,
+        "amount_jpy": price.amount_jpy,
+        "basis": price.basis,
+        "effective_from": price.effective_from,
+        "sources": price.sources,
+    }
+
+
+def prices_table(prices: ResolvedPrices) -> Table:
+    """The prices in force on the day, excluding tax, with how sure each amount is."""
+    table = Table(
+        title=f"Prices in force (excl. {prices.tax_rate_percent}% tax; change with --price)",
+        title_justify="left",
+    )
+    for col in ("name", "amount", "per", "basis", "since"):
+        table.add_column(col, justify="right" if col == "amount" else "left")
+    for p in prices.prices.values():
+        table.add_row(
+            p.name,
+            fmt_jpy(p.amount_jpy) if p.amount_jpy is not None else "unknown",
+            p.charged_per,
+            p.basis,
+            "" if p.effective_from is None else p.effective_from.isoformat(),
+        )
+    return table
 
 
 @app.command("history", epilog=HISTORY_EXAMPLES)

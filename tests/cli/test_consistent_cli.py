@@ -225,3 +225,21 @@ def test_readme_command_table_matches_the_commands_and_their_options() -> None:
         options = options_of(LEAVES[words])
         for named in re.findall(r"`(--[a-z-]+)", row):
             assert named in options, f"README names {named} for kpsim {' '.join(words)}"
+
+
+def test_rules_show_prints_an_assumptions_table_and_the_prices_in_force(kpsim: Kpsim) -> None:
+    code, out, _ = kpsim(
+        "rules", "show", "--as-of", "2026-12-01",
+        "--assume", "tax_rounding=ceil", "--price", "standard=9",
+    )  # fmt: skip
+    assert code == 0
+    assert re.search(r"tax_rounding +│ ceil \* +│ floor +│ Up", out)
+    assert re.search(r"standard +│ +¥9 │ message_part +│ user", out)
+    assert "{'" not in out  # no Python repr
+
+
+def test_rules_show_json_lists_the_prices_in_force(kpsim: Kpsim) -> None:
+    code, payload = kpsim.json("rules", "show", "--as-of", "2026-12-01", "--price", "standard=9")
+    assert code == 0
+    prices = {p["name"]: p for p in payload["prices"]}
+    assert (prices["standard"]["amount_jpy"], prices["standard"]["basis"]) == (9, "user")
