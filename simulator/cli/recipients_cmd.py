@@ -20,6 +20,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.engine.stream import check_list, collect_streaming
+from simulator.i18n import t
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
 from simulator.progress import Meter
@@ -90,6 +91,14 @@ def print_summary(summary: CheckSummary) -> None:
             examples = ", ".join(e for e in summary.examples.get(reason, []) if e)
             table.add_row(reason, f"{n:,}", examples, summary.reason_descriptions[reason])
         stdout.print(table)
+    if summary.lookup_fallbacks:
+        stdout.print(
+            t(
+                "report.text.warning",
+                text=t("warning.lookup_fallback", count=f"{summary.lookup_fallbacks:,}"),
+            ),
+            markup=False,
+        )
     repaired = ", ".join(f"{k} {v:,}" for k, v in summary.repaired.items()) or "none"
     stdout.print(f"duplicates: {summary.duplicates:,}; repaired: {repaired}", markup=False)
     if summary.duplicates and not summary.dedupe:

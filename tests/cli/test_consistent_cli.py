@@ -243,3 +243,23 @@ def test_rules_show_json_lists_the_prices_in_force(kpsim: Kpsim) -> None:
     assert code == 0
     prices = {p["name"]: p for p in payload["prices"]}
     assert (prices["standard"]["amount_jpy"], prices["standard"]["basis"]) == (9, "user")
+
+
+def test_a_lookup_value_naming_no_carrier_is_a_counted_warning_not_a_reject(
+    kpsim: Kpsim, tmp_path: Path
+) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "phone,carrier\n090-1234-0001,不明\n080-1111-0002,-\n080-4000-0003,\n070-8312-0004,au\n",
+        encoding="utf-8",
+    )
+    code, payload = kpsim.json(
+        "forecast", str(listed), "--message", "Hi", "--carrier-column", "carrier", "-q"
+    )
+    assert code == 0
+    assert (payload["rows_ok"], payload["rows_rejected"]) == (4, 0)
+    assert payload["by_carrier_source"] == {"allocation": 3, "lookup": 1}
+    fallback = [n for n in payload["notices"] if n["code"] == "lookup_fallback"]
+    assert [n["fields"]["count"] for n in fallback] == ["3"]
+    code, checked = kpsim.json("recipients", "check", str(listed), "--carrier-column", "carrier")
+    assert (code, checked["lookup_fallbacks"], checked["rejected"]) == (0, 3, 0)
