@@ -20,7 +20,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
-from simulator.message.source import checked_text
+from simulator.message.source import checked_text, message_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.report.outputs import check_out_dir, output_set
@@ -84,8 +84,14 @@ def diff_cmd(
     ] = None,
     plans: opt.Plans = None,
     message: Annotated[
-        str, typer.Option("--message", metavar="TEXT", help="Message used for parts.")
-    ] = DEFAULT_MESSAGE,
+        str | None,
+        typer.Option(
+            "--message",
+            metavar="TEXT",
+            help="Message used for parts (default: a one-part text, 'kpsim').",
+        ),
+    ] = None,
+    message_file: opt.MessageFile = None,
     sender: opt.Sender = None,
     kp_sender: opt.KpSender = None,
     sender_ids: opt.SenderIds = 1,
@@ -142,7 +148,9 @@ def diff_cmd(
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
             plans=chosen,
-            message=checked_text(message, option="--message"),
+            message=DEFAULT_MESSAGE
+            if message is None and message_file is None
+            else message_text(message, message_file),
             assume_a={**both, **same_side[0]},
             assume_b={**both, **same_side[1]},
             rules_a=rules_a,

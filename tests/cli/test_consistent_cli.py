@@ -264,3 +264,22 @@ def test_a_lookup_value_naming_no_carrier_is_a_counted_warning_not_a_reject(
     assert [n["fields"]["count"] for n in fallback] == ["3"]
     code, checked = kpsim.json("recipients", "check", str(listed), "--carrier-column", "carrier")
     assert (code, checked["lookup_fallbacks"], checked["rejected"]) == (0, 3, 0)
+
+
+def test_diff_reads_its_message_from_a_file_like_forecast(kpsim: Kpsim, tmp_path: Path) -> None:
+    text = tmp_path / "sms.txt"
+    text.write_bytes(("あ" * 71).encode("cp932"))  # two parts under standard
+    args = ["diff", str(LIST), "--from", "2025-01-01", "--to", "2026-12-01", "-q"]
+    code, from_file = kpsim.json(*args, "--message-file", str(text))
+    _, inline = kpsim.json(*args, "--message", "あ" * 71)
+    assert code == 0 and from_file == inline
+    code, payload = kpsim.json(*args, "--message", "Hi", "--message-file", str(text))
+    assert (code, payload["code"]) == (2, "message_option")
+
+
+def test_lang_switches_the_output_language(kpsim: Kpsim) -> None:
+    args = ("forecast", str(LIST), "--message", "Hi", "--as-of", "2026-12-01", "-q")
+    code, english, _ = kpsim(*args, "--lang", "en")
+    _, japanese, _ = kpsim(*args, "--lang", "ja")
+    assert code == 0 and "Forecast for" in english and "送信分の見積り" in japanese
+    assert kpsim.json(*args, "--lang", "fr")[1]["code"] == "unknown_language"
