@@ -22,12 +22,18 @@ def _enter_language(ctx: typer.Context, value: str | None) -> str | None:
     return value
 
 
+def _help(option: str) -> str:
+    """An option's help line from the catalogue (`cli.option.<name>`), in English like the
+    rest of the help, which typer builds at import."""
+    return t(f"cli.option.{option.replace('-', '_')}", "en")
+
+
 FLAG = ""
 """Flags show no metavar (typer would print `<bool>`)."""
 
 Message = Annotated[
     str | None,
-    typer.Option("--message", metavar="TEXT", help="Message text; {column} fills in per row."),
+    typer.Option("--message", metavar="TEXT", help=_help("message")),
 ]
 MessageFile = Annotated[
     Path | None,
@@ -35,67 +41,63 @@ MessageFile = Annotated[
         "--message-file",
         metavar="FILE",
         readable=False,
-        help="Message in a file (UTF-8, UTF-8 with BOM, UTF-16 or CP932, detected like lists).",
+        help=_help("message-file"),
     ),
 ]
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Send date (default: today in Japan)."),
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help=_help("as-of")),
 ]
 Plans = Annotated[
     str | None,
     typer.Option(
         "--plans",
         metavar="PLAN,…",
-        help="Comma-separated plans by id, name or API flag (standard, Lite, jp_kp…).",
+        help=_help("plans"),
     ),
 ]
 Sender = Annotated[
     str | None,
-    typer.Option("--sender", metavar="TEXT", help="Your `sender` value (shown on standard SMS)."),
+    typer.Option("--sender", metavar="TEXT", help=_help("sender")),
 ]
 KpSender = Annotated[
     str | None,
-    typer.Option("--kp-sender", metavar="ID", help="Your registered K-Premium sender ID."),
+    typer.Option("--kp-sender", metavar="ID", help=_help("kp-sender")),
 ]
 SenderIds = Annotated[
     int,
-    typer.Option("--sender-ids", metavar="N", help="Registered sender IDs (fixed fees per ID)."),
+    typer.Option("--sender-ids", metavar="N", help=_help("sender-ids")),
 ]
 PeriodDays = Annotated[
     int,
-    typer.Option("--period-days", metavar="DAYS", help="Campaign length in days (fixed fees)."),
+    typer.Option("--period-days", metavar="DAYS", help=_help("period-days")),
 ]
 Assume = Annotated[
     list[str] | None,
     typer.Option(
         "--assume",
         metavar="NAME=VALUE",
-        help="Switch a named assumption (repeatable; see kpsim rules show).",
+        help=_help("assume"),
     ),
 ]
 Price = Annotated[
     list[str] | None,
-    typer.Option("--price", metavar="NAME=YEN", help="Override one price-book entry (repeatable)."),
+    typer.Option("--price", metavar="NAME=YEN", help=_help("price")),
 ]
 PriceBook = Annotated[
     Path | None,
-    typer.Option(
-        "--price-book", metavar="FILE", readable=False, help="Your own price book (YAML)."
-    ),
+    typer.Option("--price-book", metavar="FILE", readable=False, help=_help("price-book")),
 ]
 PhoneColumn = Annotated[
     str | None,
-    typer.Option(
-        "--phone-column", metavar="COLUMN", help="Column with the numbers (default: found by name)."
-    ),
+    typer.Option("--phone-column", metavar="COLUMN", help=_help("phone-column")),
 ]
 CarrierColumn = Annotated[
     str | None,
     typer.Option(
         "--carrier-column",
         metavar="COLUMN",
-        help="Column with carrier-lookup results (brand names or MCC-MNC).",
+        help=_help("carrier-column"),
     ),
 ]
 Encoding = Annotated[
@@ -103,12 +105,12 @@ Encoding = Annotated[
     typer.Option(
         "--encoding",
         metavar="CODEC",
-        help="List encoding (default: UTF-8/BOM/UTF-16, else CP932 when it decodes).",
+        help=_help("encoding"),
     ),
 ]
 Sheet = Annotated[
     str | None,
-    typer.Option("--sheet", metavar="SHEET", help="Workbook sheet to read (default: the first)."),
+    typer.Option("--sheet", metavar="SHEET", help=_help("sheet")),
 ]
 SkipRows = Annotated[
     int,
@@ -116,7 +118,7 @@ SkipRows = Annotated[
         "--skip-rows",
         metavar="N",
         min=0,
-        help="Lines to skip above a CSV/TSV header (a title row, for instance).",
+        help=_help("skip-rows"),
     ),
 ]
 Lang = Annotated[
@@ -125,33 +127,27 @@ Lang = Annotated[
         "--lang",
         metavar="en|ja",
         callback=_enter_language,
-        help="Output language (default: KPSIM_LANG, else the locale).",
+        help=_help("lang"),
     ),
 ]
 Rules = Annotated[
     Path | None,
-    typer.Option(
-        "--rules", metavar="DIR", readable=False, help="Rules directory (default: shipped rules/)."
-    ),
+    typer.Option("--rules", metavar="DIR", readable=False, help=_help("rules")),
 ]
 Out = Annotated[
     Path | None,
-    typer.Option("--out", metavar="DIR", help="Write the output files to this folder."),
+    typer.Option("--out", metavar="DIR", help=_help("out")),
 ]
 FullNumbers = Annotated[
     bool,
-    typer.Option("--full-numbers", metavar=FLAG, help="Unmasked numbers in the --out files."),
+    typer.Option("--full-numbers", metavar=FLAG, help=_help("full-numbers")),
 ]
 Dedupe = Annotated[
     bool,
-    typer.Option("--dedupe", metavar=FLAG, help="Reject repeats of a number (reason duplicate)."),
+    typer.Option("--dedupe", metavar=FLAG, help=_help("dedupe")),
 ]
-Json = Annotated[
-    bool, typer.Option("--json", metavar=FLAG, help="Print one JSON object instead of text.")
-]
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", metavar=FLAG, help="No progress bar on stderr.")
-]
+Json = Annotated[bool, typer.Option("--json", metavar=FLAG, help=_help("json"))]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", metavar=FLAG, help=_help("quiet"))]
 
 
 def examples(command: str) -> str:

@@ -127,8 +127,8 @@ def show_cmd(
 
 def assumptions_table(rs: RuleSet, settings: Mapping[str, str]) -> Table:
     """Every assumption: the value in force, its default and what the value in force says."""
-    table = Table(title="Assumptions (change with --assume NAME=VALUE)", title_justify="left")
-    for col in ("name", "value", "default", "meaning"):
+    table = Table(title=t("cli.rules_show.assumptions_title"), title_justify="left")
+    for col in t("cli.rules_show.assumption_columns").split("|"):
         table.add_column(col)
     for name, value in settings.items():
         assumption = rs.assumptions[name]
@@ -138,7 +138,8 @@ def assumptions_table(rs: RuleSet, settings: Mapping[str, str]) -> Table:
             name,
             f"{value} *" if changed else value,
             assumption.default,
-            " ".join(says.split()) + ("" if assumption.modelled else " (not modelled)"),
+            " ".join(says.split())
+            + ("" if assumption.modelled else " " + t("cli.rules_show.not_modelled")),
         )
     return table
 
@@ -158,15 +159,16 @@ def price_record(price: ResolvedPrice) -> dict[str, Any]:
 def prices_table(prices: ResolvedPrices) -> Table:
     """The prices in force on the day, excluding tax, with how sure each amount is."""
     table = Table(
-        title=f"Prices in force (excl. {prices.tax_rate_percent}% tax; change with --price)",
-        title_justify="left",
+        title=t("cli.rules_show.prices_title", rate=prices.tax_rate_percent), title_justify="left"
     )
-    for col in ("name", "amount", "per", "basis", "since"):
-        table.add_column(col, justify="right" if col == "amount" else "left")
+    for i, col in enumerate(t("cli.rules_show.price_columns").split("|")):
+        table.add_column(col, justify="right" if i == 1 else "left")
     for p in prices.prices.values():
         table.add_row(
             p.name,
-            fmt_jpy(p.amount_jpy) if p.amount_jpy is not None else "unknown",
+            fmt_jpy(p.amount_jpy)
+            if p.amount_jpy is not None
+            else t("cli.rules_show.unknown_amount"),
             p.charged_per,
             p.basis,
             "" if p.effective_from is None else p.effective_from.isoformat(),
