@@ -15,6 +15,7 @@ from rich.console import Console
 from simulator.clock import today_in_japan
 from simulator.errors import UsageError
 from simulator.message.source import checked_text
+from simulator.numbers.names import plan_ids
 from simulator.numbers.reader import is_read_error, read_error
 from simulator.result.document import to_json
 from simulator.rules.ruleset import RuleSet
@@ -23,9 +24,6 @@ from simulator.rules.ruleset import RuleSet
 # read `abc[/b]` as a closing tag (and crash) or `[red]` as a style; kpsim styles nothing by markup.
 stdout = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
-
-SHEET_HELP = "Workbook sheet to read (default: the first)."
-SKIP_ROWS_HELP = "Lines to skip above a CSV/TSV header (a title row, for instance)."
 
 
 def parse_date(value: str | None, *, option: str = "--as-of") -> dt.date:
@@ -59,13 +57,13 @@ def parse_pairs(values: list[str] | None, *, option: str) -> dict[str, str]:
 
 
 def parse_plans(value: str | None, rs: RuleSet) -> list[str]:
-    """A comma-separated plan list (every plan when None), checked against the rules."""
+    """A comma-separated plan list (every plan when None) by id, name or alias, as plan ids."""
     if value is None:
         return rs.plan_ids()
     plans = [p.strip() for p in value.split(",") if p.strip()]
     if not plans:
         raise UsageError("no plan given", hint=f"choose from {', '.join(rs.plans)}")
-    return rs.plan_ids(plans)
+    return list(dict.fromkeys(plan_ids(rs, plans)))
 
 
 def print_json(obj: Any) -> None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from simulator import atomic, i18n, progress
 from simulator.analysis.diff import DEFAULT_MESSAGE, diff_forecasts
+from simulator.cli import options as opt
 from simulator.cli.common import (
-    SHEET_HELP,
-    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -20,7 +20,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.errors import UsageError
-from simulator.message.source import checked_text
+from simulator.message.source import checked_text, message_text
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
 from simulator.report.outputs import check_out_dir, output_set
@@ -79,32 +79,61 @@ def print_diff(diff: Diff) -> None:
 
 
 def diff_cmd(
-    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
-    from_: str = typer.Option(..., "--from", help="Earlier date YYYY-MM-DD."),
-    to: str = typer.Option(..., "--to", help="Later date YYYY-MM-DD."),
-    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
-    plans: str | None = typer.Option(None, "--plans", help="Comma-separated plans."),
-    message: str = typer.Option(DEFAULT_MESSAGE, "--message", help="Message used for parts."),
-    assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE on both sides."),
-    assume_a: list[str] | None = typer.Option(None, "--assume-a", help="NAME=VALUE, from side."),
-    assume_b: list[str] | None = typer.Option(None, "--assume-b", help="NAME=VALUE, to side."),
-    rules_a: Path | None = typer.Option(
-        None, "--rules-a", readable=False, help="Rules directory, from side."
-    ),
-    rules_b: Path | None = typer.Option(
-        None, "--rules-b", readable=False, help="Rules directory, to side."
-    ),
-    phone_column: str | None = typer.Option(None, "--phone-column"),
-    carrier_column: str | None = typer.Option(None, "--carrier-column"),
-    encoding: str | None = typer.Option(None, "--encoding"),
-    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
-    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
-    out: Path | None = typer.Option(None, "--out", help="Write diff.json and changes.parquet."),
-    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    file: Annotated[Path, typer.Argument(metavar="LIST", readable=False, help=opt.LIST_HELP)],
+    from_: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="Earlier send date.")],
+    to: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Later send date.")],
+    plan: Annotated[
+        str | None, typer.Option("--plan", metavar="PLAN", help="Only this plan.")
+    ] = None,
+    plans: opt.Plans = None,
+    message: Annotated[
+        str | None,
+        typer.Option(
+            "--message",
+            metavar="TEXT",
+            help="Message used for parts (default: a one-part text, 'kpsim').",
+        ),
+    ] = None,
+    message_file: opt.MessageFile = None,
+    sender: opt.Sender = None,
+    kp_sender: opt.KpSender = None,
+    sender_ids: opt.SenderIds = 1,
+    period_days: opt.PeriodDays = 30,
+    price_book: opt.PriceBook = None,
+    price: opt.Price = None,
+    assume: opt.Assume = None,
+    assume_a: Annotated[
+        list[str] | None,
+        typer.Option("--assume-a", metavar="NAME=VALUE", help="Assumption on the from side."),
+    ] = None,
+    assume_b: Annotated[
+        list[str] | None,
+        typer.Option("--assume-b", metavar="NAME=VALUE", help="Assumption on the to side."),
+    ] = None,
+    rules_a: Annotated[
+        Path | None,
+        typer.Option("--rules-a", metavar="DIR", readable=False, help="Rules, from side."),
+    ] = None,
+    rules_b: Annotated[
+        Path | None,
+        typer.Option("--rules-b", metavar="DIR", readable=False, help="Rules, to side."),
+    ] = None,
+    phone_column: opt.PhoneColumn = None,
+    carrier_column: opt.CarrierColumn = None,
+    encoding: opt.Encoding = None,
+    sheet: opt.Sheet = None,
+    skip_rows: opt.SkipRows = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Write diff.json and changes.parquet here."),
+    ] = None,
+    full_numbers: opt.FullNumbers = False,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Recipients whose route, sender display or charge class changes, and the cost delta."""
+    del lang  # applied by its option callback
     from simulator.rules.ruleset import load_ruleset
 
     out = None if out is None else check_out_dir(out)
@@ -112,15 +141,21 @@ def diff_cmd(
         raise UsageError("give --plan or --plans, not both")
     chosen = parse_plans(plan or plans, load_ruleset(rules_b)) if (plan or plans) else None
     both = parse_pairs(assume, option="--assume")
+    same_side = (
+        parse_pairs(assume_a, option="--assume-a"),
+        parse_pairs(assume_b, option="--assume-b"),
+    )
     with reading_list(file):
         run = diff_forecasts(
             file,
             from_date=parse_date(from_, option="--from"),
             to_date=parse_date(to, option="--to"),
             plans=chosen,
-            message=checked_text(message, option="--message"),
-            assume_a={**both, **parse_pairs(assume_a, option="--assume-a")},
-            assume_b={**both, **parse_pairs(assume_b, option="--assume-b")},
+            message=DEFAULT_MESSAGE
+            if message is None and message_file is None
+            else message_text(message, message_file),
+            assume_a={**both, **same_side[0]},
+            assume_b={**both, **same_side[1]},
             rules_a=rules_a,
             rules_b=rules_b,
             phone_column=phone_column,
@@ -128,6 +163,12 @@ def diff_cmd(
             encoding=encoding,
             sheet=sheet,
             skip_rows=skip_rows,
+            sender=None if sender is None else checked_text(sender, option="--sender"),
+            kp_sender=None if kp_sender is None else checked_text(kp_sender, option="--kp-sender"),
+            sender_ids=sender_ids,
+            period_days=period_days,
+            price_book=price_book,
+            prices=parse_pairs(price, option="--price"),
             progress=progress.wanted(quiet),
         )
     result = DiffResult.of(run)
@@ -144,3 +185,6 @@ def diff_cmd(
         print_json(diff)
     else:
         print_diff(diff)
+
+
+EXAMPLES = opt.examples("diff")

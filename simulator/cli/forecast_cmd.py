@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from simulator import progress
 from simulator.analysis.run import ForecastOptions, forecast
+from simulator.cli import options as opt
 from simulator.cli.common import (
-    SHEET_HELP,
-    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     parse_plans,
@@ -31,37 +31,33 @@ from simulator.result.summarise import ForecastResult
 
 
 def forecast_cmd(
-    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
-    message: str | None = typer.Option(None, "--message", help="Message text ({column} fills in)."),
-    message_file: Path | None = typer.Option(
-        None, "--message-file", readable=False, help="Message file (UTF-8, UTF-16 or CP932)."
-    ),
-    plans: str | None = typer.Option(
-        None, "--plans", help="Comma-separated, e.g. standard,lite,full."
-    ),
-    as_of: str | None = typer.Option(None, "--as-of", help="Send date YYYY-MM-DD (default today)."),
-    sender: str | None = typer.Option(None, "--sender", help="Your `sender` value."),
-    kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
-    sender_ids: int = typer.Option(1, "--sender-ids", help="Registered sender IDs (fees)."),
-    period_days: int = typer.Option(30, "--period-days", help="Campaign length in days (fees)."),
-    price_book: Path | None = typer.Option(
-        None, "--price-book", readable=False, help="Your price book (YAML)."
-    ),
-    price: list[str] | None = typer.Option(None, "--price", help="NAME=VALUE price override."),
-    assume: list[str] | None = typer.Option(None, "--assume", help="NAME=VALUE assumption."),
-    phone_column: str | None = typer.Option(None, "--phone-column"),
-    carrier_column: str | None = typer.Option(None, "--carrier-column"),
-    encoding: str | None = typer.Option(None, "--encoding"),
-    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
-    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
-    dedupe: bool = typer.Option(False, "--dedupe", help="Drop repeated numbers."),
-    out: Path | None = typer.Option(None, "--out", help="Write report files to this directory."),
-    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
-    rules: Path | None = typer.Option(None, "--rules", readable=False, help="Rules directory."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    file: Annotated[Path, typer.Argument(metavar="LIST", readable=False, help=opt.LIST_HELP)],
+    message: opt.Message = None,
+    message_file: opt.MessageFile = None,
+    plans: opt.Plans = None,
+    as_of: opt.AsOf = None,
+    sender: opt.Sender = None,
+    kp_sender: opt.KpSender = None,
+    sender_ids: opt.SenderIds = 1,
+    period_days: opt.PeriodDays = 30,
+    price_book: opt.PriceBook = None,
+    price: opt.Price = None,
+    assume: opt.Assume = None,
+    phone_column: opt.PhoneColumn = None,
+    carrier_column: opt.CarrierColumn = None,
+    encoding: opt.Encoding = None,
+    sheet: opt.Sheet = None,
+    skip_rows: opt.SkipRows = 0,
+    dedupe: opt.Dedupe = False,
+    out: opt.Out = None,
+    full_numbers: opt.FullNumbers = False,
+    rules: opt.Rules = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Forecast cost and sender display of each plan for a recipient list on a date."""
+    del lang  # applied by its option callback
     from simulator.rules.ruleset import load_ruleset
 
     out = None if out is None else check_out_dir(out)
@@ -104,3 +100,6 @@ def forecast_cmd(
         print_forecast(result.summary, stdout)
         if out is not None:
             stdout.print(f"outputs written to {out}/", markup=False)
+
+
+EXAMPLES = opt.examples("forecast")

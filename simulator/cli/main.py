@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -50,23 +51,23 @@ def _root(
 from simulator.cli import rules_cmd  # noqa: E402
 
 app.add_typer(rules_cmd.app, name="rules")
-app.command("explain")(rules_cmd.explain)
+app.command("explain", epilog=rules_cmd.EXPLAIN_EXAMPLES)(rules_cmd.explain)
 from simulator.cli import rules_test_cmd  # noqa: E402
 
-rules_cmd.app.command("test")(rules_test_cmd.test_cmd)
+rules_cmd.app.command("test", epilog=rules_test_cmd.EXAMPLES)(rules_test_cmd.test_cmd)
 # -- more commands below --
 from simulator.cli import recipients_cmd  # noqa: E402
 
 app.add_typer(recipients_cmd.app, name="recipients")
 from simulator.cli import forecast_cmd  # noqa: E402
 
-app.command("forecast")(forecast_cmd.forecast_cmd)
+app.command("forecast", epilog=forecast_cmd.EXAMPLES)(forecast_cmd.forecast_cmd)
 from simulator.cli import diff_cmd  # noqa: E402
 
-app.command("diff")(diff_cmd.diff_cmd)
+app.command("diff", epilog=diff_cmd.EXAMPLES)(diff_cmd.diff_cmd)
 from simulator.cli import schema_cmd  # noqa: E402
 
-app.command("schema")(schema_cmd.schema_cmd)
+app.command("schema", epilog=schema_cmd.EXAMPLES)(schema_cmd.schema_cmd)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -113,7 +114,9 @@ def run(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:  # typer's usage errors (it vendors click)
-        if exc.format_message():  # empty after the help shown for a bare `kpsim` or group
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `kpsim` or group: its help
+            sys.stdout.write(exc.format_message() + "\n")
+        elif exc.format_message():
             usage = UsageError(" ".join(exc.format_message().split()), hint="try 'kpsim --help'")
             if _wants_json(args):
                 sys.stdout.write(to_json(usage.as_dict()))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 import typer
 from rich.table import Table
 
 from simulator import progress
+from simulator.cli import options as opt
 from simulator.cli.common import (
-    SHEET_HELP,
-    SKIP_ROWS_HELP,
     parse_date,
     parse_pairs,
     print_json,
@@ -21,6 +20,7 @@ from simulator.cli.common import (
     stdout,
 )
 from simulator.engine.stream import check_list, collect_streaming
+from simulator.i18n import t
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
 from simulator.progress import Meter
@@ -91,6 +91,14 @@ def print_summary(summary: CheckSummary) -> None:
             examples = ", ".join(e for e in summary.examples.get(reason, []) if e)
             table.add_row(reason, f"{n:,}", examples, summary.reason_descriptions[reason])
         stdout.print(table)
+    if summary.lookup_fallbacks:
+        stdout.print(
+            t(
+                "report.text.warning",
+                text=t("warning.lookup_fallback", count=f"{summary.lookup_fallbacks:,}"),
+            ),
+            markup=False,
+        )
     repaired = ", ".join(f"{k} {v:,}" for k, v in summary.repaired.items()) or "none"
     stdout.print(f"duplicates: {summary.duplicates:,}; repaired: {repaired}", markup=False)
     if summary.duplicates and not summary.dedupe:
@@ -103,42 +111,36 @@ def print_summary(summary: CheckSummary) -> None:
         stdout.print(f"wrote {name}: {path}", markup=False)
 
 
-@app.command("check")
+EXAMPLES = opt.examples("recipients_check")
+
+
+@app.command("check", epilog=EXAMPLES)
 def check_cmd(
-    file: Path = typer.Argument(..., readable=False, help="Recipient list: CSV, TSV or Parquet."),
-    phone_column: str | None = typer.Option(
-        None, "--phone-column", help="Column with the numbers (default: found by name)."
-    ),
-    carrier_column: str | None = typer.Option(
-        None, "--carrier-column", help="Column with carrier-lookup results (brands or MCC-MNC)."
-    ),
-    encoding: str | None = typer.Option(
-        None, "--encoding", help="File encoding (default: UTF-8, else CP932 when it decodes)."
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan)."
-    ),
-    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
-    skip_rows: int = typer.Option(0, "--skip-rows", min=0, help=SKIP_ROWS_HELP),
-    dedupe: bool = typer.Option(
-        False, "--dedupe", help="Reject later occurrences of a number (reason duplicate)."
-    ),
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        help="Write recipients.parquet (every row) and rejects.csv here (numbers masked).",
-    ),
-    full_numbers: bool = typer.Option(False, "--full-numbers", help="Unmasked numbers in --out."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
-    rules: Path | None = typer.Option(
-        None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
-    ),
-    assume: list[str] | None = typer.Option(
-        None, "--assume", help="NAME=VALUE: switch a named assumption."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr."),
+    file: Annotated[Path, typer.Argument(metavar="LIST", readable=False, help=opt.LIST_HELP)],
+    phone_column: opt.PhoneColumn = None,
+    carrier_column: opt.CarrierColumn = None,
+    encoding: opt.Encoding = None,
+    as_of: opt.AsOf = None,
+    sheet: opt.Sheet = None,
+    skip_rows: opt.SkipRows = 0,
+    dedupe: opt.Dedupe = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Write recipients.parquet (every row) and rejects.csv here (numbers masked).",
+        ),
+    ] = None,
+    full_numbers: opt.FullNumbers = False,
+    rules: opt.Rules = None,
+    assume: opt.Assume = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Normalise every number to E.164, classify it and resolve its carrier; count every row."""
+    del lang  # applied by its option callback
     out = None if out is None else check_out_dir(out)
     rs = load_ruleset(rules)
     day = parse_date(as_of)

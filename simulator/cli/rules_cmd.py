@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
+from simulator.cli import options as opt
 from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, stdout
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
 from simulator.i18n import t
+from simulator.numbers.names import carrier_id, plan_ids
+from simulator.pricing.book import load_default_price_book, load_price_book
 from simulator.pricing.money import fmt_jpy
+from simulator.pricing.resolve import ResolvedPrice, ResolvedPrices, resolve_prices
 from simulator.report.words import localised
 from simulator.result.document import versioned
 from simulator.result.explain import Explanation
@@ -21,24 +27,26 @@ from simulator.result.history import DatedFact, facts_in_force, rules_history
 from simulator.result.shared import FIXED, USER, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
-from simulator.rules.ruleset import load_ruleset, rules_dir
+from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
+
+PLAN_HELP = t("cli.help.plan", "en")
+CARRIER_HELP = t("cli.help.carrier", "en")
 
 app = typer.Typer(help="Check, show and trace the rule files.", no_args_is_help=True)
 
-RulesOpt = typer.Option(
-    None, "--rules", readable=False, help="Rules directory (default: the shipped rules/)."
-)
-JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of text.")
-AssumeOpt = typer.Option(None, "--assume", help="NAME=VALUE: switch a named assumption.")
-AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: today in Japan).")
+LINT_EXAMPLES = opt.examples("rules_lint")
+SHOW_EXAMPLES = opt.examples("rules_show")
+HISTORY_EXAMPLES = opt.examples("rules_history")
+EXPLAIN_EXAMPLES = opt.examples("explain")
 
 
-@app.command("lint")
+@app.command("lint", epilog=LINT_EXAMPLES)
 def lint_cmd(
-    directory: Path | None = typer.Argument(
-        None, readable=False, help="Rules directory (default: rules/)."
-    ),
-    as_json: bool = JsonOpt,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(metavar="DIR", readable=False, help="Rules directory (default: rules/)."),
+    ] = None,
+    as_json: opt.Json = False,
 ) -> None:
     """Check the rule files: schema, references, dates, gaps, invariants, assumptions."""
     findings = lint(directory)
@@ -59,14 +67,18 @@ def lint_cmd(
         raise typer.Exit(4)
 
 
-@app.command("show")
+@app.command("show", epilog=SHOW_EXAMPLES)
 def show_cmd(
-    as_of: str | None = AsOfOpt,
-    assume: list[str] | None = AssumeOpt,
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    as_of: opt.AsOf = None,
+    assume: opt.Assume = None,
+    price: opt.Price = None,
+    price_book: opt.PriceBook = None,
+    rules: opt.Rules = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
 ) -> None:
-    """The rules in force on a date: one row per plan × carrier."""
+    """The rules in force on a date (one row per plan × carrier), the assumptions and prices."""
+    del lang  # applied by its option callback
     rs = load_ruleset(rules)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
@@ -74,6 +86,12 @@ def show_cmd(
     if table.is_empty():
         raise NotApplicableError(f"no plan existed on {day.isoformat()}")
     facts = facts_in_force(rs, day)
+    prices = resolve_prices(
+        load_default_price_book(rules),
+        day,
+        overrides=parse_pairs(price, option="--price"),
+        user_book=None if price_book is None else load_price_book(price_book),
+    )
     if as_json:
         print_json(
             versioned(
@@ -82,6 +100,8 @@ def show_cmd(
                     "assumptions": modelled_settings(rs, settings),
                     "rules": table.drop("as_of").to_dicts(),
                     "facts": facts,
+                    "prices": [price_record(p) for p in prices.prices.values()],
+                    "tax_rate_percent": prices.tax_rate_percent,
                 }
             )
         )
@@ -103,20 +123,80 @@ def show_cmd(
         )
     stdout.print(out)
     stdout.print(facts_table(facts, t("facts.show.title", day=day.isoformat())))
-    changed = {k: v for k, v in settings.items() if v != rs.assumptions[k].default}
-    stdout.print(f"assumptions: {changed or 'defaults'}", markup=False)
+    stdout.print(assumptions_table(rs, settings))
+    stdout.print(prices_table(prices))
+    changed = [f"{k}={v}" for k, v in settings.items() if v != rs.assumptions[k].default]
+    stdout.print(
+        f"assumptions: {', '.join(changed) + ' (marked *)' if changed else 'defaults'}",
+        markup=False,
+    )
 
 
-@app.command("history")
+def assumptions_table(rs: RuleSet, settings: Mapping[str, str]) -> Table:
+    """Every assumption: the value in force, its default and what the value in force says."""
+    table = Table(title=t("cli.rules_show.assumptions_title"), title_justify="left")
+    for col in t("cli.rules_show.assumption_columns").split("|"):
+        table.add_column(col)
+    for name, value in settings.items():
+        assumption = rs.assumptions[name]
+        says = next(v.says for v in assumption.values if v.id == value)
+        changed = value != assumption.default
+        table.add_row(
+            name,
+            f"{value} *" if changed else value,
+            assumption.default,
+            " ".join(says.split())
+            + ("" if assumption.modelled else " " + t("cli.rules_show.not_modelled")),
+        )
+    return table
+
+
+def price_record(price: ResolvedPrice) -> dict[str, Any]:
+    """One price in force, for JSON: yen amount (None when unknown), basis and period start."""
+    return {
+        "name": price.name,
+        "charged_per": price.charged_per,
+        "amount_jpy": price.amount_jpy,
+        "basis": price.basis,
+        "effective_from": price.effective_from,
+        "sources": price.sources,
+    }
+
+
+def prices_table(prices: ResolvedPrices) -> Table:
+    """The prices in force on the day, excluding tax, with how sure each amount is."""
+    table = Table(
+        title=t("cli.rules_show.prices_title", rate=prices.tax_rate_percent), title_justify="left"
+    )
+    for i, col in enumerate(t("cli.rules_show.price_columns").split("|")):
+        table.add_column(col, justify="right" if i == 1 else "left")
+    for p in prices.prices.values():
+        table.add_row(
+            p.name,
+            fmt_jpy(p.amount_jpy)
+            if p.amount_jpy is not None
+            else t("cli.rules_show.unknown_amount"),
+            p.charged_per,
+            p.basis,
+            "" if p.effective_from is None else p.effective_from.isoformat(),
+        )
+    return table
+
+
+@app.command("history", epilog=HISTORY_EXAMPLES)
 def history_cmd(
-    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
-    carrier: str | None = typer.Option(None, "--carrier", help="Only this carrier."),
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    plan: Annotated[str | None, typer.Option("--plan", metavar="PLAN", help=PLAN_HELP)] = None,
+    carrier: Annotated[
+        str | None, typer.Option("--carrier", metavar="CARRIER", help=CARRIER_HELP)
+    ] = None,
+    rules: opt.Rules = None,
+    as_json: opt.Json = False,
 ) -> None:
     """Every dated fact (routing, prices, tax, API parameters, message parts, sender-ID rules,
     registration) with its dates and sources."""
     rs = load_ruleset(rules)
+    plan = None if plan is None else plan_ids(rs, [plan])[0]
+    carrier = None if carrier is None else carrier_id(rs, carrier)
     history = rules_history(rs, plan=plan, carrier=carrier)
     if as_json:
         print_json(history)
@@ -161,20 +241,31 @@ def facts_table(facts: list[DatedFact], title: str) -> Table:
 
 
 def explain(
-    number: str = typer.Argument(..., help="A phone number in any common format."),
-    plan: str = typer.Option(..., "--plan", help="standard, lite or full."),
-    as_of: str | None = AsOfOpt,
-    carrier: str | None = typer.Option(
-        None, "--carrier", help="The recipient's carrier, if known."
-    ),
-    kp_sender: str | None = typer.Option(None, "--kp-sender", help="Your registered sender ID."),
-    sender: str | None = typer.Option(None, "--sender", help="Your `sender` value."),
-    assume: list[str] | None = AssumeOpt,
-    rules: Path | None = RulesOpt,
-    as_json: bool = JsonOpt,
+    number: Annotated[
+        str, typer.Argument(metavar="NUMBER", help="A phone number in any common format.")
+    ],
+    plan: Annotated[str, typer.Option("--plan", metavar="PLAN", help=PLAN_HELP)],
+    as_of: opt.AsOf = None,
+    carrier: Annotated[
+        str | None,
+        typer.Option(
+            "--carrier",
+            metavar="CARRIER",
+            help="The recipient's carrier, if known. " + CARRIER_HELP,
+        ),
+    ] = None,
+    kp_sender: opt.KpSender = None,
+    sender: opt.Sender = None,
+    assume: opt.Assume = None,
+    rules: opt.Rules = None,
+    lang: opt.Lang = None,
+    as_json: opt.Json = False,
 ) -> None:
     """What happens to one number under one plan on one day, and why (rule, sources, assumptions)."""
+    del lang  # applied by its option callback
     rs = load_ruleset(rules)
+    plan = plan_ids(rs, [plan])[0]
+    carrier = None if carrier is None else carrier_id(rs, carrier)
     day = parse_date(as_of)
     settings = resolve_settings(rs, parse_pairs(assume, option="--assume"))
     explanation, decision = explain_number(

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from simulator.cli import options as opt
 from simulator.cli.common import print_json, stderr, stdout
 from simulator.result.rule_tests import CaseResult, RuleTestReport, run_rule_tests
 
@@ -87,20 +88,21 @@ def _print(report: RuleTestReport, verbose: bool) -> None:
 
 def test_cmd(
     directory: Path | None = typer.Argument(
-        None, help="Rules directory (default: the shipped rules/)."
+        None, metavar="DIR", help="Rules directory (default: the shipped rules/)."
     ),
     cases: Path | None = typer.Option(
-        None, "--cases", help="A case file or folder (default: DIR/tests/)."
+        None, "--cases", metavar="PATH", help="A case file or folder (default: DIR/tests/)."
     ),
     min_coverage: float | None = typer.Option(
         None,
         "--min-coverage",
+        metavar="PCT",
         help="Fail when rule-version, variant or price coverage is below PCT.",
     ),
     verbose: bool = typer.Option(
-        False, "--verbose", "-v", help="List every case, not only failures."
+        False, "--verbose", "-v", metavar=opt.FLAG, help="List every case, not only failures."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
+    as_json: opt.Json = False,
 ) -> None:
     """Run the rule tests (rules/tests/*.yaml): expected outcomes, the deciding rule, coverage."""
     report = run_rule_tests(directory, cases)
@@ -135,3 +137,6 @@ def test_cmd(
             markup=False,
         )
         raise typer.Exit(TESTS_FAILED_EXIT)
+
+
+EXAMPLES = opt.examples("rules_test")

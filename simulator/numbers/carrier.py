@@ -70,8 +70,9 @@ def carrier_steps(
     lookup_pairs: tuple[tuple[str, str], ...],
     lookup: str | None,
 ) -> Steps:
-    """`allocated_carrier` (by the E.164 number's national prefix), `carrier`, `carrier_source`
-    and `_carrier_reason` (for mobile rows only)."""
+    """`allocated_carrier` (by the E.164 number's national prefix), `carrier`, `carrier_source`,
+    `_carrier_reason` (for mobile rows only) and `lookup_unmatched` (a mobile row whose lookup
+    value names no carrier, so its allocation is used)."""
     width, allocation = allocation_prefix_table(country_code, allocation_labels)
     home = "+" + country_code
     prefixes = pl.Series(list(allocation), dtype=pl.String)
@@ -113,11 +114,17 @@ def carrier_steps(
             .when(pl.col("allocated_carrier").is_not_null())
             .then(pl.lit(R.ALLOCATION))
             .alias("carrier_source"),
-            pl.when(mobile & pl.col("_lookup_given") & lookup_id.is_null())
-            .then(pl.lit("unknown_lookup_carrier"))
-            .when(mobile & lookup_id.is_null() & pl.col("allocated_carrier").is_null())
+            pl.when(mobile & lookup_id.is_null() & pl.col("allocated_carrier").is_null())
             .then(pl.lit("no_carrier"))
             .alias("_carrier_reason"),
+            # A lookup value naming no carrier (不明, MVNO, blank, "-") is not a reason to drop
+            # a valid mobile number: its allocation stands in, and the rows are counted.
+            (
+                pl.lit(lookup is not None)
+                & mobile.fill_null(False)
+                & lookup_id.is_null()
+                & pl.col("allocated_carrier").is_not_null()
+            ).alias("lookup_unmatched"),
         ),
     )
 
@@ -125,7 +132,8 @@ def carrier_steps(
 def resolve_carriers(
     lf: pl.LazyFrame, *, carriers: Iterable[Carrier], country_code: str, lookup: str | None
 ) -> pl.LazyFrame:
-    """Add `allocated_carrier`, `carrier`, `carrier_source` and `_carrier_reason`."""
+    """Add `allocated_carrier`, `carrier`, `carrier_source`, `_carrier_reason` and
+    `lookup_unmatched`."""
     carriers = list(carriers)
     labels = tuple((label, c.id) for c in carriers for label in c.allocation_labels)
     pairs = tuple((name, c.id) for c in carriers for name in lookup_names(c))

@@ -19,6 +19,9 @@ class ListCounts(BaseModel):
     by_class: dict[str, int]
     by_carrier: dict[str, int]
     by_carrier_source: dict[str, int]
+    lookup_fallbacks: int = 0
+    """Sendable rows whose carrier-lookup value names no carrier (不明, blank, `-` …): their
+    carrier is the number's allocation."""
     duplicates: int
     repaired: dict[str, int]
     examples: dict[str, list[str]]

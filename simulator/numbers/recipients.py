@@ -68,6 +68,7 @@ CHECKED_SCHEMA: dict[str, pl.DataType] = {
     "allocated_carrier": pl.String(),
     "carrier": pl.String(),
     "carrier_source": pl.String(),
+    "lookup_unmatched": pl.Boolean(),
     "dup_of": pl.UInt64(),
     "status": pl.String(),
     "reject_reason": pl.String(),
@@ -337,6 +338,7 @@ COUNTED = (
     "carrier_source",
     "allocated_carrier",
     "repair",
+    "lookup_unmatched",
 )
 
 
@@ -399,6 +401,7 @@ def summary_from(counts: pl.DataFrame, examples: Mapping[str, list[str]]) -> Lis
         by_class=_counts(counts, "number_class"),
         by_carrier=_counts(ok, "carrier"),
         by_carrier_source=_counts(ok, "carrier_source"),
+        lookup_fallbacks=int(ok.filter(pl.col("lookup_unmatched") == "true")["n"].sum()),
         duplicates=int(counts["duplicates"].sum()),
         repaired=_counts(counts, "repair"),
         examples={reason: list(examples.get(reason, [])) for reason in rejects},
@@ -421,6 +424,7 @@ PART_SCHEMA: dict[str, pl.DataType] = {
     ROW: pl.UInt64(),
     KEY: pl.Int64(),
     **{name: pl.Categorical() for name in CODED},
+    "lookup_unmatched": pl.Boolean(),
     REASON: pl.Categorical(),
 }
 """What `check_list` keeps of each row: the E.164 number as an integer (`+` and digits with no
@@ -442,6 +446,7 @@ def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, p
             "raw",
             "e164",
             *CODED,
+            "lookup_unmatched",
             pl.coalesce("_reason", "_carrier_reason").alias("reject_reason"),
         )
         .collect(engine="in-memory")
@@ -450,6 +455,7 @@ def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, p
         ROW,
         duplicate_key(pl.col("e164")).alias(KEY),
         *(pl.col(name).cast(pl.Categorical) for name in CODED),
+        "lookup_unmatched",
         pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
     )
     return part, examples_query(rows.lazy()).collect(engine="in-memory")

@@ -339,6 +339,8 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
         notices.append(
             notice("duplicates_kpremium", count=check.duplicates, plans=", ".join(kp_plans))
         )
+    if check.lookup_fallbacks:
+        notices.append(notice("lookup_fallback", count=f"{check.lookup_fallbacks:,}"))
     notices.extend(
         notice("assumption_not_modelled", name=name, value=value, note=note)
         for name, value, note in not_modelled(rs, settings)

@@ -71,6 +71,8 @@ class Plan(Strict):
 
     id: Identifier
     name: str
+    aliases: list[str] = Field(default_factory=list)
+    """Other names a user may give for the plan (`--plan`, `--plans`), matched like lookup values."""
     flag_role: Identifier | None = None
     available_from: dt.date
     fixed_fees: list[Identifier] = Field(default_factory=list)

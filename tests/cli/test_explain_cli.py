@@ -134,7 +134,7 @@ def test_explain_names_the_assumption_a_rule_depends_on(kpsim: Kpsim) -> None:
         ),
         pytest.param([AU_MOBILE, "--plan", "gold", "--as-of", "2021-01-01"], 2, "unknown plan", id="plan"),
         pytest.param(
-            [AU_MOBILE, "--plan", "full", "--carrier", "kddi"], 2, "unknown carrier", id="carrier"
+            [AU_MOBILE, "--plan", "full", "--carrier", "vodafone"], 2, "unknown carrier", id="carrier"
         ),
         pytest.param([AU_MOBILE, "--plan", "full", "--as-of", "2021-02-30"], 2, "not a date", id="date"),
     ],

@@ -200,7 +200,7 @@ USAGE_ERRORS = [
     pytest.param(["rules", "show", "--as-of", "2021-13-01"], "is not a date", id="bad-date"),
     pytest.param(["rules", "show", "--as-of", "yesterday"], "is not a date", id="not-a-date"),
     pytest.param(["rules", "history", "--plan", "platinum"], "unknown plan", id="unknown-plan"),
-    pytest.param(["rules", "history", "--carrier", "kddi"], "unknown carrier", id="carrier"),
+    pytest.param(["rules", "history", "--carrier", "vodafone"], "unknown carrier", id="carrier"),
     pytest.param(["rules", "show", "--assume", "no_such=x"], "unknown assumption", id="assumption"),
     pytest.param(
         ["rules", "show", "--assume", "docomo_v3_window=maybe"], "has no value", id="value"

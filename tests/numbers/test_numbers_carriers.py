@@ -79,10 +79,20 @@ def test_all_rule_aliases_resolve_through_the_pipeline(check: Checker, ruleset: 
 
 
 @pytest.mark.parametrize("value", ["MVNO", "不明", "440-99", "Vodafone", "docomo au"])
-def test_unknown_lookup_value_is_rejected_not_guessed(check: Checker, value: str) -> None:
+def test_a_lookup_value_naming_no_carrier_falls_back_to_the_allocation_and_is_flagged(
+    check: Checker, value: str
+) -> None:
     frame = pl.DataFrame({"phone": ["090-1234-5678"], "lookup": [value]})
     row = check(frame, carrier_column="lookup").row(0, named=True)
-    assert (row["status"], row["reject_reason"]) == ("rejected", "unknown_lookup_carrier")
+    assert (row["status"], row["reject_reason"]) == ("ok", None)
+    assert (row["carrier"], row["carrier_source"]) == (row["allocated_carrier"], "allocation")
+    assert row["lookup_unmatched"] is True
+
+
+def test_a_known_lookup_value_is_not_flagged(check: Checker) -> None:
+    frame = pl.DataFrame({"phone": ["090-1234-5678"], "lookup": ["ソフトバンク"]})
+    row = check(frame, carrier_column="lookup").row(0, named=True)
+    assert (row["carrier"], row["lookup_unmatched"]) == ("softbank", False)
 
 
 def test_blank_lookup_falls_back_to_the_allocation(check: Checker) -> None:

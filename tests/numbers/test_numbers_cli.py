@@ -45,7 +45,12 @@ def test_json_summary_reconciles(capsys: pytest.CaptureFixture[str]) -> None:
         assert key in summary
     assert summary["rows_in"] == 2000 == summary["ok"] + summary["rejected"]
     assert sum(summary["rejects_by_reason"].values()) == summary["rejected"]
-    assert summary["by_carrier_source"] == {"lookup": summary["ok"]}
+    fallbacks = summary["lookup_fallbacks"]
+    assert fallbacks > 0  # the sample's 不明 and MVNO values: allocation, counted
+    assert summary["by_carrier_source"] == {
+        "lookup": summary["ok"] - fallbacks,
+        "allocation": fallbacks,
+    }
     assert summary["rejects_by_reason"]["duplicate"] <= summary["duplicates"]
     assert summary["input"]["carrier_column"] == "carrier"
     assert summary["assumptions"]["n060_issuance_start"] == "2026-07-01"
