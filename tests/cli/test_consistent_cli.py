@@ -195,9 +195,14 @@ def test_a_bare_group_prints_its_help_and_exits_2(kpsim: Kpsim) -> None:
 def test_diff_takes_the_senders_like_forecast_and_explain(kpsim: Kpsim) -> None:
     code, payload = kpsim.json(
         "diff", str(LIST), "--from", "2025-01-01", "--to", "2026-12-01", "-q",
-        "--kp-sender", "XOXZO", "--sender", "0312345678", "--price", "k_premium=9",
+        "--kp-sender", "0312345678", "--sender", "MYBRAND", "--price", "k_premium=9",
     )  # fmt: skip
     assert code == 0, payload
+    code, payload = kpsim.json(
+        "diff", str(LIST), "--from", "2025-01-01", "--to", "2026-12-01", "-q",
+        "--sender", "0312345678",
+    )  # fmt: skip
+    assert (code, payload["code"]) == (2, "sender_looks_japanese")
 
 
 def readme_commands() -> dict[tuple[str, ...], str]:
