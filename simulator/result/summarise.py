@@ -35,6 +35,7 @@ from simulator.result.forecast import (
     SourceRef,
     TaxUsed,
 )
+from simulator.result.lookup import carrier_lookup_option
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
 from simulator.rules.api_request import api_request, given_values
 from simulator.rules.assumptions import modelled_settings, not_modelled
@@ -387,6 +388,7 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
         warnings=[n.text for n in notices],
         plans=plans,
         notices=notices,
+        carrier_lookup=carrier_lookup_option(rs, run.prices, settings, check.by_carrier_source),
     )
 
 

@@ -87,3 +87,39 @@ def test_forecast_json_carries_each_plans_request_with_the_recipient_open(
     assert [f["name"] for f in request["fields"]] == [
         "message", "recipient", "sender", "jp_kp", "jp_kp_sender"
     ]  # fmt: skip
+
+
+def test_forecast_offers_looking_up_carriers_from_the_allocation_at_5_each(
+    kpsim: Kpsim, listed: Path
+) -> None:
+    code, summary = kpsim.json("forecast", str(listed), "--message", "hi", *ARGS)
+    assert code == 0
+    lookup = summary["carrier_lookup"]
+    assert (lookup["numbers"], lookup["price_per_lookup_jpy_excl_tax"]) == (2, 5)
+    assert (lookup["cost_jpy_excl_tax"], lookup["cost_jpy_incl_tax"]) == (10, 11)
+    assert lookup["url"] == "https://api.xoxzo.com/utilities/carrierlookup/"
+    _, out, _ = kpsim("forecast", str(listed), "--message", "hi", *ARGS)
+    assert "Carrier Lookup API, ¥5 per number) costs ¥10" in " ".join(out.split())
+
+
+def test_no_lookup_is_offered_when_a_carrier_column_gives_every_carrier(
+    kpsim: Kpsim, tmp_path: Path
+) -> None:
+    path = tmp_path / "with_carriers.csv"
+    path.write_text("tel,carrier\n090-1234-0001,au\n080-1111-0002,softbank\n", encoding="utf-8")
+    code, summary = kpsim.json("forecast", str(path), "--message", "hi", *ARGS)
+    assert code == 0
+    assert summary["carrier_lookup"] is None
+
+
+def test_explain_prints_the_request_and_what_is_still_to_give(kpsim: Kpsim) -> None:
+    code, out, err = kpsim("explain", "090-1234-0001", "--plan", "lite", "--as-of", "2024-01-01",
+                           "--carrier", "au", "--kp-sender", "0312341234")  # fmt: skip
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "POST https://api.xoxzo.com/sms/messages/ (application/x-www-form-urlencoded): "
+        "message=<message>&recipient=%2B819012340001&sender=<sender>&jp_kpl=true"
+        "&jp_kp_sender=0312341234"
+    ) in text
+    assert "still to give: message, sender" in text
