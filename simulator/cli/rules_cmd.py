@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote_plus
 
 import typer
 from rich import box
@@ -24,7 +25,7 @@ from simulator.result.document import versioned
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
 from simulator.result.history import DatedFact, facts_in_force, rules_history
-from simulator.result.shared import FIXED, USER, describe_sender
+from simulator.result.shared import FIXED, USER, PlanRequest, describe_sender
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.linter import lint
 from simulator.rules.ruleset import RuleSet, load_ruleset, rules_dir
@@ -321,9 +322,28 @@ def explain(
         )
     else:
         lines.append("API request: sender=<your sender> (no K-Premium flag)")
+    lines += request_lines(req.request)
     lines += explain_fact_lines(explanation)
     for line in lines:
         stdout.print(line, markup=False)
+
+
+def request_lines(request: PlanRequest | None) -> list[str]:
+    """The send request as posted: its body, or its fields with a placeholder per value not
+    given, and which values are still to give."""
+    if request is None:
+        return []
+    body = request.body or "&".join(
+        f"{quote_plus(f.name)}={quote_plus(f.value) if f.value is not None else '<' + f.role + '>'}"
+        for f in request.fields
+    )
+    lines = [
+        t("domain.explain.request", method=request.method, url=request.url,
+          content_type=request.content_type, body=body)
+    ]  # fmt: skip
+    if request.missing:
+        lines.append(t("domain.explain.request_missing", missing=", ".join(request.missing)))
+    return lines
 
 
 def explain_fact_lines(explanation: Explanation) -> list[str]:

@@ -20,6 +20,7 @@ from simulator import atomic, scratch
 from simulator.engine.stream import collect_streaming
 from simulator.errors import UsageError
 from simulator.privacy import mask_expr, mask_phone_like_expr
+from simulator.report.requests_file import is_requests_file, write_requests_files
 from simulator.result.document import to_json
 from simulator.result.forecast import Forecast
 from simulator.result.shared import sender_shown_expr
@@ -138,7 +139,9 @@ def _commit(staging: Path, target: Path) -> None:
         _sweep_staging(target.parent, target.name)
         current = [e for e in os.scandir(target)] if target.is_dir() else []
         own = all(
-            e.name in KPSIM_FILES or (e.name.startswith(".") and e.name.endswith(".tmp"))
+            e.name in KPSIM_FILES
+            or is_requests_file(e.name)
+            or (e.name.startswith(".") and e.name.endswith(".tmp"))
             for e in current
         )
         if own:
@@ -280,7 +283,8 @@ def forecast_sinks(
 
 
 def write_report_files(out_dir: Path, summary: Forecast) -> dict[str, Path]:
-    """summary.json, the PNG charts and report.html, each written atomically."""
+    """summary.json, the PNG charts, report.html and requests_<plan>.jsonl (from the
+    recipients.parquet already written), each written atomically."""
     from simulator.report.charts import write_charts  # matplotlib loads only when charts are drawn
     from simulator.report.html import render_html
 
@@ -288,6 +292,7 @@ def write_report_files(out_dir: Path, summary: Forecast) -> dict[str, Path]:
     charts = write_charts(summary, out_dir)
     written.update({name: path for name, path in charts.items()})
     written["report"] = atomic.write_text(out_dir / "report.html", render_html(summary, charts))
+    written.update(write_requests_files(out_dir, summary, out_dir / OUTPUT_FILES["recipients"]))
     return written
 
 

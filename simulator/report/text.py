@@ -156,6 +156,11 @@ def render_forecast(summary: Forecast) -> Group:
             else t("report.text.all_defaults")
         )
         parts.append(Text(t("report.text.assumptions", values=values)))
+    lookup = summary.carrier_lookup
+    if lookup is not None:
+        parts.append(Text(t("domain.forecast.lookup", numbers=lookup.numbers,
+                            cost=fmt_jpy(lookup.cost_jpy_excl_tax),
+                            unit=fmt_jpy(lookup.price_per_lookup_jpy_excl_tax))))  # fmt: skip
     for warning in warning_texts(summary):
         parts.append(Text(t("report.text.warning", text=warning), style="yellow"))
     return Group(*parts)

@@ -19,7 +19,7 @@ from simulator.result.document import Document, Model, Yen
 from simulator.result.forecast import Notice, SourceRef
 from simulator.result.shared import ApiRequest, sender_shown
 from simulator.result.summarise import notice, source_refs
-from simulator.rules.api_request import api_request
+from simulator.rules.api_request import api_request, given_values
 from simulator.rules.assumptions import modelled_settings
 from simulator.rules.reference import Decision, evaluate
 from simulator.rules.ruleset import RuleSet
@@ -220,6 +220,9 @@ def explain(
         "shown": shown,
         "guaranteed": guaranteed,
     }
+    given = given_values(
+        rs, message=message, recipient=checked["e164"], sender=sender, kp_sender=kp_sender
+    )
     explanation = Explanation.model_validate(
         {
             "input": number,
@@ -229,7 +232,7 @@ def explain(
             "carrier_source": "user" if carrier is not None else checked["carrier_source"],
             **outcome,
             "assumptions": modelled_settings(rs, settings),
-            "api_request": api_request(rs, plan, day, settings),
+            "api_request": api_request(rs, plan, day, settings, given),
             "price": explained_price(rs, plan, decision.outcome.charge, day, settings, message),
             "notices": notices,
             "registration_eligibility": eligibility_says(rs, plan, day),

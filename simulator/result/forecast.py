@@ -8,6 +8,7 @@ import polars as pl
 from pydantic import Field
 
 from simulator.result.document import Document, Model, Yen
+from simulator.result.lookup import CarrierLookupOption
 from simulator.result.shared import ApiRequest, SenderDisplay
 
 
@@ -193,6 +194,9 @@ class Forecast(Document):
 
     notices: list[Notice] = Field(default_factory=list)
     """`warnings` as codes and fields, one per warning in the same order."""
+    carrier_lookup: CarrierLookupOption | None = None
+    """What looking up first the numbers priced by their allocation would cost (None when every
+    carrier came from a carrier column)."""
 
     def sendable_plans(self) -> list[str]:
         return [name for name, plan in self.plans.items() if plan.sendable]

@@ -74,8 +74,34 @@ class ApiRule(Model):
     """True before the first source that states it (`documented_from` in api.yaml)."""
 
 
+class FormField(Model):
+    """One form field of a send request: the parameter name, its api.yaml role and its value."""
+
+    name: str
+    role: str
+    value: str | None
+    """None when not given (the recipient of a forecast: one per line of requests_<plan>.jsonl)."""
+
+
+class PlanRequest(Model):
+    """The HTTP request of one send under a plan, as any HTTP client can post it: Basic auth
+    with your SID and token, the form fields in order (flags as the string `true`)."""
+
+    method: str
+    url: str
+    content_type: str
+    auth: str
+    fields: list[FormField]
+    missing: list[str]
+    """Roles without a value (give --message, --sender, --kp-sender; the recipient per line)."""
+    body: str | None
+    """The form body, when no value is missing."""
+    sources: list[str]
+
+
 class ApiRequest(Model):
-    """The flag and sender parameters a request for the plan uses, and the rules it obeys."""
+    """The flag and sender parameters a request for the plan uses, the rules it obeys and the
+    request itself."""
 
     flag: dict[str, str]
     flag_names_accepted: list[str]
@@ -84,6 +110,8 @@ class ApiRequest(Model):
     kp_sender_param: str | None
     exclusive_with: list[str]
     rules: list[ApiRule]
+    request: PlanRequest | None = None
+    """The send request (None in documents written before kpsim built it)."""
 
     @classmethod
     def of(cls, request: Mapping[str, object]) -> ApiRequest:

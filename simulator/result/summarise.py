@@ -35,8 +35,9 @@ from simulator.result.forecast import (
     SourceRef,
     TaxUsed,
 )
+from simulator.result.lookup import carrier_lookup_option
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
-from simulator.rules.api_request import api_request
+from simulator.rules.api_request import api_request, given_values
 from simulator.rules.assumptions import modelled_settings, not_modelled
 from simulator.rules.reasons import describe
 from simulator.rules.ruleset import RuleSet
@@ -320,7 +321,22 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         not_priced=not_priced,
         by_carrier=_by_carrier(run, plan, rows),
         rules=_rules_used(run, plan),
-        api_request=ApiRequest.of(api_request(run.ruleset, plan, opts.as_of, settings)),
+        api_request=ApiRequest.of(
+            api_request(run.ruleset, plan, opts.as_of, settings, _given(run))
+        ),
+    )
+
+
+def _given(run: ForecastRun) -> dict[str, str | None]:
+    """The request values a forecast knows: the message (unless it is a template rendered per
+    recipient) and your senders; the recipient is per line of requests_<plan>.jsonl."""
+    opts = run.options
+    return given_values(
+        run.ruleset,
+        message=None if run.templated else opts.message,
+        recipient=None,
+        sender=opts.sender,
+        kp_sender=opts.kp_sender,
     )
 
 
@@ -374,6 +390,7 @@ def summarise_forecast(run: ForecastRun) -> Forecast:
         warnings=[n.text for n in notices],
         plans=plans,
         notices=notices,
+        carrier_lookup=carrier_lookup_option(rs, run.prices, settings, check.by_carrier_source),
     )
 
 

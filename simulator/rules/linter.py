@@ -88,6 +88,9 @@ class FindingCode(StrEnum):
     """porting.yaml is invalid or disagrees with carriers, sources or assumptions."""
     SENDER_IDS = "sender-ids"
     """sender_ids.yaml is invalid or names unknown sources, carriers, charsets or assumptions."""
+    API = "api"
+    """An api.yaml endpoint or role names a role no parameter has, a price prices.yaml lacks or
+    a source sources.yaml lacks."""
 
 
 @dataclass(frozen=True, order=True)
@@ -168,6 +171,7 @@ def check_references(rs: RuleSet) -> list[Finding]:
     ]
     cited += [(str(files["api"]), p.sources, f"parameter {p.name}") for p in rs.api.parameters]
     cited += [(str(files["api"]), c.sources, f"constraint {c.id}") for c in rs.api.constraints]
+    cited += [(str(files["api"]), e.sources, f"endpoint {e.id}") for e in rs.api.endpoints]
     for file, sources, what in cited:
         for s in sources:
             if s not in rs.sources:
@@ -405,6 +409,39 @@ def check_prices(rs: RuleSet) -> list[Finding]:
     ]
 
 
+def check_api(rs: RuleSet) -> list[Finding]:
+    """Every role an endpoint posts or `roles` names belongs to some parameter, and every
+    price an endpoint or parameter adds is an item of prices.yaml."""
+    file = str(rs.files["api"])
+    known = {p.role for p in rs.api.parameters}
+    roles = rs.roles
+    named = [
+        (f"endpoint {e.id}", role) for e in rs.api.endpoints for role in e.form_roles
+    ] + [
+        ("roles", role)
+        for role in (roles.message, roles.recipient, roles.user_sender, roles.registered_sender,
+                     *roles.required)
+    ]  # fmt: skip
+    out = [
+        Finding(file, 1, Code.API, f"{what}: no parameter has role {role!r}")
+        for what, role in named
+        if role not in known
+    ]
+    try:
+        items = set(rs.prices.items)
+    except RulesError:
+        return out  # check_prices reports it
+    priced = [(f"endpoint {e.id}", e.price) for e in rs.api.endpoints] + [
+        (f"parameter {p.name}", p.price) for p in rs.api.parameters
+    ]
+    out += [
+        Finding(file, 1, Code.API, f"{what}: price {price!r} is not an item of prices.yaml")
+        for what, price in priced
+        if price is not None and price not in items
+    ]
+    return out
+
+
 def check_porting(rs: RuleSet) -> list[Finding]:
     """`porting.yaml` loads and agrees with carriers, sources and assumptions (absent: nothing)."""
     if not (rs.directory / PORTING_FILE).is_file():
@@ -481,6 +518,7 @@ CROSS_FILE_CHECKS: tuple[Check, ...] = (
     check_outcomes,
     check_plan_invariants,
     check_carrier_names,
+    check_api,
 )
 """Run when every reference resolves; `check_combinations` then runs if they find nothing."""
 

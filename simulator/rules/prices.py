@@ -23,7 +23,7 @@ MAX_AMOUNT_JPY = Decimal(10) ** 12
 """Sanity bound that keeps every amount, in sen, far inside Int64."""
 
 PriceBasis = Literal["exact", "upper_bound", "assumed_unchanged", "unknown", "user"]
-ChargedPer = Literal["message_part", "sender_id_per_30_days"]
+ChargedPer = Literal["message_part", "sender_id_per_30_days", "message", "lookup"]
 TaxBasis = Literal["sourced", "general_knowledge", "user"]
 Origin = Literal["rules", "user"]
 TaxRounding = Literal["floor", "ceil", "half_up"]

@@ -192,6 +192,13 @@ class ApiParameter(Strict):
     sources: list[Identifier] = Field(min_length=1)
     variants: list[DateVariant] = Field(default_factory=list)
     note: str | None = None
+    value: str | None = Field(
+        default=None, description="the literal always sent (a flag's `true`, a string)"
+    )
+    optional: bool = False
+    price: Identifier | None = Field(
+        default=None, description="the prices.yaml item using it adds (track_link)"
+    )
 
 
 class ApiConstraint(Strict):
@@ -213,6 +220,11 @@ class ApiConstraint(Strict):
 class ApiRoles(Strict):
     """The parameter roles kpsim builds requests and checks on (the rest are plan flags)."""
 
+    message: Identifier = Field(description="the message body (UTF-8)")
+    recipient: Identifier = Field(description="the recipient's number in E.164")
+    required: list[Identifier] = Field(
+        default_factory=list, description="roles every request carries"
+    )
     user_sender: Identifier = Field(description="the customer's own `sender`, on every request")
     registered_sender: Identifier = Field(description="the registered sender ID of K-Premium")
     required_with_flag: list[Identifier] = Field(
@@ -221,7 +233,44 @@ class ApiRoles(Strict):
     )
 
 
+EndpointPurpose = Literal["send", "carrier_lookup", "send_template"]
+
+
+class ApiEndpoint(Strict):
+    """An API call kpsim builds (`send`), prices (`carrier_lookup`) or only records
+    (`modelled: false`), with its form fields in the order they are posted."""
+
+    id: Identifier
+    purpose: EndpointPurpose
+    method: Literal["POST"]
+    url: str
+    content_type: Literal["application/x-www-form-urlencoded"]
+    auth: str
+    form_roles: list[Identifier] = Field(min_length=1)
+    effective_from: dt.date
+    modelled: bool = True
+    price: Identifier | None = Field(default=None, description="the prices.yaml item per call")
+    sources: list[Identifier] = Field(min_length=1)
+    says: str
+    note: str | None = None
+    not_modelled: str | None = Field(
+        default=None, description="what kpsim does not compute about it, and why"
+    )
+
+
 class ApiFile(Strict):
     roles: ApiRoles
+    endpoints: list[ApiEndpoint] = Field(default_factory=list)
     parameters: list[ApiParameter] = Field(min_length=1)
     constraints: list[ApiConstraint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_endpoint_per_purpose(self) -> ApiFile:
+        purposes = [e.purpose for e in self.endpoints]
+        if len(set(purposes)) != len(purposes):
+            raise ValueError(f"more than one endpoint for a purpose in {purposes}")
+        return self
+
+    def endpoint(self, purpose: EndpointPurpose) -> ApiEndpoint | None:
+        """The endpoint for `purpose`, if the rules define one."""
+        return next((e for e in self.endpoints if e.purpose == purpose), None)

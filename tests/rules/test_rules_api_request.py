@@ -136,9 +136,11 @@ def test_registered_sender_is_required_with_either_flag(
     assert request["kp_sender_param"] is not None
 
 
-def test_standard_needs_only_sender(ruleset: RuleSet, defaults: dict[str, str]) -> None:
+def test_standard_needs_message_recipient_and_sender_only(
+    ruleset: RuleSet, defaults: dict[str, str]
+) -> None:
     request = api_request(ruleset, "standard", D("2021-01-01"), defaults)
-    assert rule_ids(request) == {"sender-required"}
+    assert rule_ids(request) == {"message-recipient-required", "sender-required"}
     assert request["exclusive_with"] == []
     assert request["kp_sender_params_accepted"] == []
 
