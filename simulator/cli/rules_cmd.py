@@ -16,6 +16,7 @@ from simulator.cli.common import parse_date, parse_pairs, print_json, stderr, st
 from simulator.engine.tables import resolved_rules
 from simulator.errors import NotApplicableError
 from simulator.i18n import t
+from simulator.message.source import message_text
 from simulator.numbers.names import carrier_id, plan_ids
 from simulator.pricing.book import load_default_price_book, load_price_book
 from simulator.pricing.money import fmt_jpy
@@ -257,6 +258,8 @@ def explain(
     ] = None,
     kp_sender: opt.KpSender = None,
     sender: opt.Sender = None,
+    message: opt.Message = None,
+    message_file: opt.MessageFile = None,
     assume: opt.Assume = None,
     rules: opt.Rules = None,
     lang: opt.Lang = None,
@@ -264,6 +267,7 @@ def explain(
 ) -> None:
     """What happens to one number under one plan on one day, and why (rule, sources, assumptions)."""
     del lang  # applied by its option callback
+    text = None if message is None and message_file is None else message_text(message, message_file)
     rs = load_ruleset(rules)
     plan = plan_ids(rs, [plan])[0]
     carrier = None if carrier is None else carrier_id(rs, carrier)
@@ -278,6 +282,7 @@ def explain(
         settings=settings,
         kp_sender=kp_sender,
         sender=sender,
+        message=text,
     )
     if as_json:
         print_json(explanation)
@@ -318,10 +323,11 @@ def explain(
         lines.append("assumptions: none affect this rule")
     if flag:
         lines.append(
-            f"API request: {flag}, {req.kp_sender_param}=<registered ID>, sender=<your sender>"
+            f"API request: {flag}, {req.kp_sender_param}={kp_sender or '<registered ID>'}, "
+            f"sender={sender or '<your sender>'}"
         )
     else:
-        lines.append("API request: sender=<your sender> (no K-Premium flag)")
+        lines.append(f"API request: sender={sender or '<your sender>'} (no K-Premium flag)")
     lines += request_lines(req.request)
     lines += explain_fact_lines(explanation)
     for line in lines:

@@ -107,7 +107,7 @@ def test_registered_and_user_senders_are_shown_as_given(kpsim: Kpsim) -> None:
         "explain", DOCOMO_MOBILE, "--plan", "standard", "--as-of", "2021-01-01", "--sender", "Shop"
     )
     assert "display not guaranteed: Shop" in out
-    assert "API request: sender=<your sender> (no K-Premium flag)" in out
+    assert "API request: sender=Shop (no K-Premium flag)" in out
 
 
 def test_explain_names_the_assumption_a_rule_depends_on(kpsim: Kpsim) -> None:
@@ -165,3 +165,41 @@ def test_real_process_explains_a_number() -> None:
     )
     assert (done.returncode, done.stdout) == (5, "")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_explain_fills_the_api_line_with_the_sender_values_given(kpsim: Kpsim) -> None:
+    code, out, _ = kpsim(
+        "explain", AU_MOBILE, "--plan", "lite", "--as-of", "2026-12-01",
+        "--kp-sender", "0312345678", "--sender", "MYBRAND",
+    )  # fmt: skip
+    assert code == 0
+    assert "API request: jp_kpl=true, jp_kp_sender=0312345678, sender=MYBRAND" in out
+    assert "<registered ID>" not in out and "<your sender>" not in out
+
+
+def test_explain_with_a_message_gives_the_whole_request_body_and_its_parts(
+    kpsim: Kpsim, tmp_path: Path
+) -> None:
+    args = ["explain", AU_MOBILE, "--plan", "lite", "--as-of", "2026-12-01",
+            "--kp-sender", "0312345678", "--sender", "MYBRAND"]  # fmt: skip
+    code, payload = kpsim.json(*args, "--message", "ご予約の確認です")
+    assert code == 0
+    request = payload["api_request"]["request"]
+    assert request["missing"] == ["recipient"] or request["missing"] == []
+    fields = {f["name"]: f["value"] for f in request["fields"]}
+    assert fields["message"] == "ご予約の確認です"
+    assert fields["jp_kpl"] == "true" and fields["jp_kp_sender"] == "0312345678"
+    message_file = tmp_path / "message.txt"
+    message_file.write_bytes("ご予約の確認です".encode("cp932"))
+    code, from_file = kpsim.json(*args, "--message-file", str(message_file))
+    assert (code, from_file["api_request"]) == (0, payload["api_request"])
+
+
+def test_explain_refuses_message_and_message_file_together(kpsim: Kpsim, tmp_path: Path) -> None:
+    message_file = tmp_path / "message.txt"
+    message_file.write_text("hello", encoding="utf-8")
+    code, payload = kpsim.json(
+        "explain", AU_MOBILE, "--plan", "lite", "--as-of", "2026-12-01",
+        "--message", "hello", "--message-file", str(message_file),
+    )  # fmt: skip
+    assert (code, payload["code"]) == (2, "message_option")
