@@ -54,6 +54,7 @@ from simulator.errors import KpsimError, UsageError
 from simulator.message.count import count_parts
 from simulator.message.profiles import describe_limits, load_segmentation_rules, profile_for
 from simulator.message.render import fixed_text
+from simulator.numbers.names import carrier_id, plan_ids
 from simulator.numbers.recipients import read_recipients
 from simulator.pricing.money import fmt_jpy
 from simulator.privacy import mask_expr
@@ -232,10 +233,20 @@ _CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
 def _arguments(function: Callable[..., object], values: Mapping[str, Any]) -> dict[str, Any]:
     """Every parameter of `function` checked against its annotation and converted (dates to
     `date`, plans to a list, amounts and assumption values to strings, paths to `Path`)."""
-    return {
+    converted = {
         name: _CONVERTERS[str(p.annotation)](values[name], name)
         for name, p in inspect.signature(function).parameters.items()
     }
+    named = {k: converted.get(k) for k in ("plans", "plan", "carrier")}
+    if any(v is not None for v in named.values()):  # by id, name or alias, as on the CLI
+        rs = load_ruleset(converted.get("rules_dir"))
+        if named["plans"] is not None:
+            converted["plans"] = list(dict.fromkeys(plan_ids(rs, named["plans"])))
+        if isinstance(named["plan"], str):
+            converted["plan"] = plan_ids(rs, [named["plan"]])[0]
+        if isinstance(named["carrier"], str):
+            converted["carrier"] = carrier_id(rs, named["carrier"])
+    return converted
 
 
 P = ParamSpec("P")

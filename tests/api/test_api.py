@@ -75,6 +75,21 @@ def test_a_comma_string_of_plans_is_two_plans(small_list: pl.DataFrame) -> None:
     assert list(result.summary.plans) == ["lite", "full"]
 
 
+def test_plans_and_carriers_take_the_aliases_the_cli_takes(small_list: pl.DataFrame) -> None:
+    result = simulator.forecast(small_list, message=MESSAGE, as_of=AS_OF, plans="Lite,jp_kp")
+    assert list(result.summary.plans) == ["lite", "full"]
+    explained = simulator.explain(
+        "090-1234-5678", plan="jp_kpl", carrier="ソフトバンク", as_of=AS_OF
+    )
+    assert (explained.plan, explained.carrier) == ("lite", "softbank")
+
+
+def test_an_unknown_plan_is_a_usage_error_with_its_code(small_list: pl.DataFrame) -> None:
+    with pytest.raises(simulator.UsageError) as raised:
+        simulator.forecast(small_list, message=MESSAGE, as_of=AS_OF, plans="premium")
+    assert raised.value.code == "unknown_plan"
+
+
 def test_a_datetime_counts_as_its_date(small_list: pl.DataFrame) -> None:
     result = simulator.forecast(
         small_list.lazy(), message=MESSAGE, as_of=dt.datetime(2026, 12, 1, 15, 30), plans=["full"]
