@@ -67,6 +67,9 @@ app.command("diff")(diff_cmd.diff_cmd)
 from simulator.cli import schema_cmd  # noqa: E402
 
 app.command("schema")(schema_cmd.schema_cmd)
+from simulator.cli import app_cmd  # noqa: E402
+
+app.command("app")(app_cmd.app_cmd)
 
 
 def _one_line(exc: BaseException) -> str:
