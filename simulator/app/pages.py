@@ -334,14 +334,14 @@ def forecast_settings(form: FormData, upload: Upload) -> dict[str, Any]:
         for key, value in form.multi_items()
         if key.startswith("assume_") and isinstance(value, str)
     }
-    return {
-        "message": message,
-        "as_of": parse_day(_text(form, "as_of")),
-        "plans": plans or None,
-        "sender": _text(form, "sender"),
-        "kp_sender": _text(form, "kp_sender"),
-        "sender_ids": _count(form, "sender_ids", 1),
-        "period_days": _count(form, "period_days", 30),
-        "assume": assume,
-        "progress": False,
-    }
+    return dict(
+        message=message,
+        as_of=parse_day(_text(form, "as_of")),
+        plans=plans or None,
+        sender=_text(form, "sender"),
+        kp_sender=_text(form, "registered_sender"),
+        sender_ids=_count(form, "sender_ids", 1),
+        period_days=_count(form, "period_days", 30),
+        assume=assume,
+        progress=False,
+    )

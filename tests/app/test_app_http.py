@@ -100,7 +100,7 @@ def test_an_uploaded_name_is_never_a_path_and_is_shown_escaped(app, tmp_path: Pa
 
 def test_a_markup_looking_cell_and_header_are_escaped(app) -> None:  # type: ignore[no-untyped-def]
     client, config = app
-    data = "phone,<b>name</b>\n<script>alert(1)</script>,x\n09059253108,y\n".encode()
+    data = b"phone,<b>name</b>\n<script>alert(1)</script>,x\n09059253108,y\n"
     list_id = upload(client, config, "cells.csv", data)
     page = client.get(f"/list/{list_id}?token={config.token}").text
     assert "<script>alert(1)" not in page and "<b>name</b>" not in page
