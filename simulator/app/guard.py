@@ -59,7 +59,7 @@ def security_headers(nonce: str) -> list[tuple[bytes, bytes]]:
     )
     return [
         (b"content-security-policy", csp.encode()),
-        (b"referrer-policy", b"no-referrer"),
+        (b"referrer-policy", b"same-origin"),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"cache-control", b"no-store"),

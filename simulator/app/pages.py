@@ -3,6 +3,7 @@ assumptions) on the list's page, the result (the report's comparison and its fil
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Mapping
 from functools import cache
@@ -36,6 +37,7 @@ from simulator.errors import KpsimError, UsageError
 from simulator.i18n import LANGS, Lang, language, t
 from simulator.message.render import placeholders
 from simulator.report.html import environment as report_environment
+from simulator.report.html import render_html
 from simulator.rules.reasons import describe
 from simulator.rules.ruleset import load_ruleset
 
@@ -244,9 +246,11 @@ class Pages:
         run = Run(id=new_id(), upload_id=upload.id, folder=self.config.scratch / f"run-{new_id()}")
         self.runs[run.id] = run
         full = form.get("full_numbers") == "on"
+        with language(request_lang(request, self.config)):  # the files in the page's language
+            in_language = contextvars.copy_context()
         worker = threading.Thread(
-            target=forecast_run,
-            args=(run, upload, settings),
+            target=in_language.run,
+            args=(forecast_run, run, upload, settings),
             kwargs={"full_numbers": full, "rules_dir": self.config.rules_dir},
             name=f"kpsim-forecast-{run.id}",
             daemon=True,
@@ -270,8 +274,9 @@ class Pages:
             return self.render(
                 request, "app_list.html.j2", 400, **context, form={}, problem=problem
             )
-        report = run.files.get("report")
-        style, body = report_parts(report.read_text("utf-8")) if report else (Markup(), Markup())
+        charts = {name: path for name, path in run.files.items() if path.suffix == ".png"}
+        with language(request_lang(request, self.config)):
+            style, body = report_parts(render_html(run.summary, charts))
         files = sorted({path.name for path in run.files.values() if path.is_file()})
         return self.render(
             request,
