@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,6 +40,7 @@ from simulator.i18n import LANGS, Lang, language, t
 from simulator.message.render import placeholders
 from simulator.report.html import environment as report_environment
 from simulator.report.html import render_html
+from simulator.report.words import limit_words, words
 from simulator.rules.reasons import describe
 from simulator.rules.ruleset import load_ruleset
 
@@ -221,12 +224,17 @@ class Pages:
         except KpsimError as err:
             return JSONResponse({"error": err.render(), "code": err.code}, status_code=400)
         missing = [p for p in placeholders(text) if p not in upload.columns]
-        return JSONResponse(
-            {
-                "characters": info.characters,
-                "plans": {name: plan.model_dump() for name, plan in info.by_plan.items()},
-                "missing_columns": missing,
+        with language(request_lang(request, self.config)):
+            plans = {
+                name: {
+                    **plan.model_dump(),
+                    "encoding": None if plan.encoding is None else words(plan.encoding),
+                    "limit": limit_words(plan.limit),
+                }
+                for name, plan in info.by_plan.items()
             }
+        return JSONResponse(
+            {"characters": info.characters, "plans": plans, "missing_columns": missing}
         )
 
     async def forecast(self, request: Request) -> Response:
@@ -255,6 +263,7 @@ class Pages:
             name=f"kpsim-forecast-{run.id}",
             daemon=True,
         )
+        run.started = time.monotonic()
         worker.start()
         worker.join(timeout=2.0)  # a short list is done at once: no progress page
         return self.see_other(request, f"/run/{run.id}")
@@ -277,13 +286,17 @@ class Pages:
         charts = {name: path for name, path in run.files.items() if path.suffix == ".png"}
         with language(request_lang(request, self.config)):
             style, body = report_parts(render_html(run.summary, charts))
-        files = sorted({path.name for path in run.files.values() if path.is_file()})
+        files = sorted(
+            {path.name for path in run.files.values() if path.is_file()},
+            key=lambda name: (name != "report.html", Path(name).suffix != ".xlsx", name),
+        )
         return self.render(
             request,
             "app_result.html.j2",
             run=run,
             upload=upload,
             files=files,
+            file_label=file_label,
             report_style=style,
             report_body=body,
         )
@@ -292,7 +305,8 @@ class Pages:
         run = self.runs.get(request.path_params["id"])
         if run is None:
             return JSONResponse({"error": "no such run"}, status_code=404)
-        return JSONResponse({"done": run.done.is_set()})
+        elapsed = round(time.monotonic() - run.started)
+        return JSONResponse({"done": run.done.is_set(), "seconds": elapsed})
 
     async def download(self, request: Request) -> Response:
         """A file the run wrote, found by its name in the run's own list (never a path)."""
@@ -350,3 +364,13 @@ def forecast_settings(form: FormData, upload: Upload) -> dict[str, Any]:
         assume=assume,
         progress=False,
     )
+
+
+FILE_KINDS = {".html": "app.file_report", ".xlsx": "app.file_workbook", ".png": "app.file_chart"}
+FILE_KINDS |= {".csv": "app.file_table", ".parquet": "app.file_table", ".json": "app.file_data"}
+
+
+def file_label(name: str) -> str:
+    """What a downloadable file is, in words (by its kind), for its button."""
+    key = FILE_KINDS.get(Path(name).suffix.lower())
+    return t(key) if key else t("app.file_other")

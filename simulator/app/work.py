@@ -107,6 +107,7 @@ class Run:
     files: dict[str, Path] = field(default_factory=dict)
     error: KpsimError | None = None
     full_numbers: bool = False
+    started: float = 0.0
     done: threading.Event = field(default_factory=threading.Event)
 
 

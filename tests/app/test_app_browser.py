@@ -98,8 +98,21 @@ def excel_list(folder: Path) -> Path:
 
 def cli_forecast(path: Path, message: str) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "simulator", "forecast", str(path), "--message", message]
-        + ["--as-of", AS_OF, "--kp-sender", KP_SENDER, "--json", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "forecast",
+            str(path),
+            "--message",
+            message,
+            "--as-of",
+            AS_OF,
+            "--kp-sender",
+            KP_SENDER,
+            "--json",
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -162,7 +175,9 @@ def assert_page_matches_the_cli(page: Any, document: dict[str, Any], lang: Lang)
         ], label
     text = page.inner_text("#report")
     assert f"{document['rows_in']:,}" in text
-    links = page.eval_on_selector_all("#downloads a[download]", "as => as.map(a => a.innerText)")
+    links = page.eval_on_selector_all(
+        "#downloads a[download] small", "names => names.map(n => n.innerText)"
+    )
     assert "report.html" in links
 
 
