@@ -68,6 +68,9 @@ app.command("diff", epilog=diff_cmd.EXAMPLES)(diff_cmd.diff_cmd)
 from simulator.cli import schema_cmd  # noqa: E402
 
 app.command("schema", epilog=schema_cmd.EXAMPLES)(schema_cmd.schema_cmd)
+from simulator.cli import app_cmd  # noqa: E402
+
+app.command("app", epilog=app_cmd.EXAMPLES)(app_cmd.app_cmd)
 
 
 def _one_line(exc: BaseException) -> str:
