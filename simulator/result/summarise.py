@@ -285,6 +285,14 @@ def _sends(checked: int, too_long: int) -> str:
     return "none" if too_long >= checked else "partly"
 
 
+def _span(lengths: pl.DataFrame) -> tuple[int, int] | None:
+    """The shortest and longest message of `lengths` rows (None without rows)."""
+    if lengths.is_empty():
+        return None
+    low, high = lengths["units_min"].min(), lengths["units_max"].max()
+    return None if low is None or high is None else (int(str(low)), int(str(high)))
+
+
 def message_fit(run: ForecastRun, plan: str) -> MessageFit | None:
     """Whether the recipients' messages fit `plan`, from counts both pricing paths share: the
     fixed text counted once, or a template's lengths per plan status and encoding."""
@@ -297,7 +305,7 @@ def message_fit(run: ForecastRun, plan: str) -> MessageFit | None:
     text = fixed_text(run.options.message)
     if text is not None:
         counted = count_parts(text, profile)
-        span = (counted.units, counted.units) if checked else None
+        one = (counted.units, counted.units) if checked else None
         cut = counted.units - longest[counted.encoding] if counted.too_long else None
         return MessageFit(
             sends="none" if counted.too_long else "all",
@@ -305,8 +313,8 @@ def message_fit(run: ForecastRun, plan: str) -> MessageFit | None:
             recipients_checked=checked,
             limit=limit,
             longest_allowed=longest,
-            units_range=span,
-            too_long_units_range=span if counted.too_long else None,
+            units_range=one,
+            too_long_units_range=one if counted.too_long else None,
             cut_characters=cut,
         )
     lengths = run.lengths.filter(pl.col("plan") == plan)
@@ -318,18 +326,14 @@ def message_fit(run: ForecastRun, plan: str) -> MessageFit | None:
         if units is not None and str(encoding) in longest
     ]
 
-    def span(frame: pl.DataFrame) -> tuple[int, int] | None:
-        low, high = frame["units_min"].min(), frame["units_max"].max()
-        return None if low is None or high is None else (int(low), int(high))  # type: ignore[arg-type]
-
     return MessageFit(
-        sends=_sends(checked, too_long),  # type: ignore[arg-type]
+        sends=_sends(checked, too_long),
         recipients_fit=checked - too_long,
         recipients_checked=checked,
         limit=limit,
         longest_allowed=longest,
-        units_range=span(lengths),
-        too_long_units_range=span(long),
+        units_range=_span(lengths),
+        too_long_units_range=_span(long),
         cut_characters=max(cuts) if cuts else None,
     )
 
