@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from simulator.i18n import t
+from simulator.report.words import words
 from simulator.result.forecast import MessageFit
+
+
+def span_words(span: tuple[int, int]) -> str:
+    """`65–75`, or `75` when every message has the same length."""
+    low, high = span
+    return str(low) if low == high else t("fit.span", low=low, high=high)
 
 
 def limit_short(fit: MessageFit) -> str:
     """The most characters a message may have per encoding, e.g. `140 ascii / 70 non_ascii`."""
-    return " / ".join(f"{n} {encoding}" for encoding, n in fit.longest_allowed.items())
+    return " / ".join(f"{n} {words(encoding)}" for encoding, n in fit.longest_allowed.items())
 
 
 def lengths_words(fit: MessageFit | None) -> str:
     """The rendered messages' length range against the limit, or `–`."""
     if fit is None or fit.units_range is None:
         return "–"
-    low, high = fit.units_range
-    return t("fit.range", low=low, high=high, limit=limit_short(fit))
+    return t("fit.range", span=span_words(fit.units_range), limit=limit_short(fit))
 
 
 def fit_words(fit: MessageFit) -> str:
@@ -27,6 +33,5 @@ def fit_words(fit: MessageFit) -> str:
     text = t(key, fit=f"{fit.recipients_fit:,}", checked=f"{fit.recipients_checked:,}")
     if fit.too_long_units_range is None or fit.cut_characters is None:
         return text
-    low, high = fit.too_long_units_range
-    cut = t("fit.cut", low=low, high=high, cut=fit.cut_characters)
-    return f"{text}; {cut}"
+    cut = t("fit.cut", span=span_words(fit.too_long_units_range), cut=fit.cut_characters)
+    return t("fit.and", first=text, then=cut)
