@@ -43,11 +43,12 @@ from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
 from simulator.result.forecast import MessageInfo, MessagePlan
+from simulator.result.message import MessageCheck, message_check
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
 
-__all__ = ["check", "diff", "explain", "fit_message", "forecast"]
+__all__ = ["check", "diff", "explain", "fit_message", "forecast", "message"]
 
 Source = str | Path | pl.DataFrame | pl.LazyFrame
 """A recipient list: a file (CSV, TSV, Parquet, Excel) or a polars frame."""
@@ -164,6 +165,7 @@ def _source_arg(value: object, name: str) -> Source:
 
 _CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     "Source": _source_arg,
+    "Source | None": lambda value, name: None if value is None else _source_arg(value, name),
     "str": _message,
     "str | None": _optional_text,
     "int": _count,
@@ -455,3 +457,50 @@ def fit_message(
         characters=len(body),
         by_plan=by_plan,
     )
+
+
+@_api
+def message(
+    text: str,
+    *,
+    as_of: Day | None = None,
+    plans: Plans | None = None,
+    list: Source | None = None,
+    assume: Mapping[str, str] | None = None,
+    phone_column: str | None = None,
+    sheet: str | None = None,
+    rules_dir: str | Path | None = None,
+) -> MessageCheck:
+    """How each plan counts `text` on a day (`kpsim message --json`): characters, encodings,
+    parts, whether it fits, the plan's limit and how many characters to cut. A template (with
+    ``{column}`` placeholders) is rendered for every recipient of `list` and given as ranges;
+    without a list only the limits are known.
+
+    >>> import simulator
+    >>> m = simulator.message("ご予約ありがとうございます" * 6, as_of="2026-12-01", plans="lite")
+    >>> m.plans["lite"].characters, m.plans["lite"].too_long, m.plans["lite"].cut_characters
+    ((78, 78), True, 8)
+    >>> m = simulator.message(
+    ...     "{name}様", as_of="2026-12-01", plans="lite", list="datasets/sample_recipients.csv"
+    ... )
+    >>> m.plans["lite"].sends, m.plans["lite"].parts
+    ('all', (1, 1))
+    """
+    given = _arguments(message, locals())
+    text_, day, source = given.pop("text"), given.pop("as_of"), given.pop("list")
+    rs = load_ruleset(given["rules_dir"])
+    settings = resolve_settings(rs, given["assume"])
+    chosen = rs.plan_ids(given["plans"])
+    run = None
+    if source is not None:
+        options = ForecastOptions(
+            message=text_,
+            as_of=day,
+            plans=chosen,
+            assume=given["assume"] or {},
+            phone_column=given["phone_column"],
+            sheet=given["sheet"],
+            rules_dir=given["rules_dir"],
+        )
+        run = ForecastResult.of(run_forecast(source, options))
+    return message_check(rs, text_, as_of=day, plans=chosen, settings=settings, run=run)

@@ -236,8 +236,11 @@ LENGTHS_SCHEMA: dict[str, pl.DataType] = {
     "n": pl.Int64(),
     "units_min": pl.UInt32(),
     "units_max": pl.UInt32(),
+    "parts_min": pl.UInt32(),
+    "parts_max": pl.UInt32(),
 }
-"""Per plan, plan status and encoding: recipients and the length range of their messages."""
+"""Per plan, plan status and encoding: recipients, the length range of their messages and
+their parts' range (null when too long)."""
 
 
 def message_lengths(fine: pl.DataFrame) -> pl.DataFrame:
@@ -248,6 +251,8 @@ def message_lengths(fine: pl.DataFrame) -> pl.DataFrame:
             pl.col("n").sum().cast(pl.Int64),
             pl.col("units_min").min().cast(pl.UInt32),
             pl.col("units_max").max().cast(pl.UInt32),
+            pl.col("parts").min().cast(pl.UInt32).alias("parts_min"),
+            pl.col("parts").max().cast(pl.UInt32).alias("parts_max"),
         )
         .sort("plan", "plan_status", "encoding", nulls_last=True)
         .select(list(LENGTHS_SCHEMA))
