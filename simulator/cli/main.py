@@ -67,6 +67,9 @@ app.command("diff")(diff_cmd.diff_cmd)
 from simulator.cli import schema_cmd  # noqa: E402
 
 app.command("schema")(schema_cmd.schema_cmd)
+from simulator.cli import message_cmd  # noqa: E402
+
+app.command("message")(message_cmd.message_cmd)
 
 
 def _one_line(exc: BaseException) -> str:

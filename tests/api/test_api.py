@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "datasets" / "sample_recipients.csv"
 AS_OF = dt.date(2026, 12, 1)
 MESSAGE = "Your code is 1234"
-API = ["forecast", "check", "diff", "explain", "fit_message"]
+API = ["forecast", "check", "diff", "explain", "fit_message", "message"]
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +172,28 @@ def test_fit_message_says_a_long_message_is_too_long_for_lite() -> None:
     info = simulator.fit_message("x" * 300, as_of=AS_OF, plans="lite,standard")
     assert info.by_plan["lite"].too_long
     assert not info.by_plan["standard"].too_long
+
+
+def test_message_counts_a_template_over_a_list_as_the_forecast_does(
+    small_list: pl.DataFrame,
+) -> None:
+    template = "{name}様、" + "こんにちは" * 12
+    counted = simulator.message(template, as_of=AS_OF, plans="lite", list=small_list)
+    fit = simulator.forecast(small_list, message=template, as_of=AS_OF, plans="lite").summary
+    plan, forecast_fit = counted.plans["lite"], fit.plans["lite"].fit
+    assert forecast_fit is not None
+    assert (plan.sends, plan.recipients_fit, plan.recipients) == (
+        forecast_fit.sends,
+        forecast_fit.recipients_fit,
+        forecast_fit.recipients_checked,
+    )
+
+
+def test_simulator_message_is_the_function_and_the_subpackage_still_imports() -> None:
+    from simulator.message import count_parts
+
+    assert callable(simulator.message) and callable(count_parts)
+    assert simulator.message("hi", as_of=AS_OF, plans="full").plans["full"].parts == (1, 1)
 
 
 def test_comparison_is_plan_by_metric_in_integer_sen(small_list: pl.DataFrame) -> None:
