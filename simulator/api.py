@@ -43,7 +43,7 @@ from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
 from simulator.result.forecast import MessageInfo, MessagePlan
-from simulator.result.message import MessageCheck, message_check
+from simulator.result.message import MessageCheck, count_message
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
@@ -487,20 +487,6 @@ def message(
     ('all', (1, 1))
     """
     given = _arguments(message, locals())
-    text_, day, source = given.pop("text"), given.pop("as_of"), given.pop("list")
-    rs = load_ruleset(given["rules_dir"])
-    settings = resolve_settings(rs, given["assume"])
-    chosen = rs.plan_ids(given["plans"])
-    run = None
-    if source is not None:
-        options = ForecastOptions(
-            message=text_,
-            as_of=day,
-            plans=chosen,
-            assume=given["assume"] or {},
-            phone_column=given["phone_column"],
-            sheet=given["sheet"],
-            rules_dir=given["rules_dir"],
-        )
-        run = ForecastResult.of(run_forecast(source, options))
-    return message_check(rs, text_, as_of=day, plans=chosen, settings=settings, run=run)
+    return count_message(
+        given.pop("text"), as_of=given.pop("as_of"), source=given.pop("list"), **given
+    )

@@ -8,7 +8,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from simulator.cli.common import parse_date, parse_pairs, print_json, reading_list, stdout
+from simulator.cli.common import (
+    parse_date,
+    parse_pairs,
+    parse_plans,
+    print_json,
+    reading_list,
+    stdout,
+)
 from simulator.i18n import language, t
 from simulator.message.source import checked_text, read_message_file
 from simulator.report.fit_words import span_words
@@ -84,16 +91,17 @@ def message_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Count a message under each plan: characters, encoding, parts and the plan's limit."""
-    from simulator.api import message
+    from simulator.result.message import count_message
+    from simulator.rules.ruleset import load_ruleset
 
     with language(lang):
         body = message_text_or_file(text)
         with reading_list(list_file):
-            check = message(
+            check = count_message(
                 body,
                 as_of=parse_date(as_of),
-                plans=plans,
-                list=list_file,
+                plans=parse_plans(plans, load_ruleset(rules)),
+                source=list_file,
                 assume=parse_pairs(assume, option="--assume"),
                 phone_column=phone_column,
                 sheet=sheet,

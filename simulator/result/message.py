@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Literal
 
 import polars as pl
 from pydantic import Field
 
+from simulator.analysis.run import ForecastOptions, RecipientInput, forecast
 from simulator.errors import KpsimError
 from simulator.message.count import count_parts
 from simulator.message.fit import longest_by_encoding
@@ -18,7 +20,8 @@ from simulator.message.profiles import Profile, load_segmentation_rules, profile
 from simulator.message.render import fixed_text, placeholders
 from simulator.result.document import Document, Model
 from simulator.result.summarise import ForecastResult
-from simulator.rules.ruleset import RuleSet
+from simulator.rules.assumptions import resolve_settings
+from simulator.rules.ruleset import RuleSet, load_ruleset
 
 
 class MessagePlanCheck(Model):
@@ -158,3 +161,35 @@ def message_check(
         list_file=None if run is None else run.options.input_name,
         plans=by_plan,
     )
+
+
+def count_message(
+    text: str,
+    *,
+    as_of: dt.date,
+    plans: Sequence[str] | None = None,
+    source: RecipientInput | None = None,
+    assume: Mapping[str, str] | None = None,
+    phone_column: str | None = None,
+    sheet: str | None = None,
+    rules_dir: Path | None = None,
+) -> MessageCheck:
+    """`kpsim message` and `simulator.message`: `text` counted under each plan on `as_of`, over
+    the recipients of `source` when given (the message forecast on it, so the counts are the
+    forecast's)."""
+    rs = load_ruleset(rules_dir)
+    settings = resolve_settings(rs, assume)
+    chosen = rs.plan_ids(plans)
+    run = None
+    if source is not None:
+        options = ForecastOptions(
+            message=text,
+            as_of=as_of,
+            plans=chosen,
+            assume=dict(assume or {}),
+            phone_column=phone_column,
+            sheet=sheet,
+            rules_dir=rules_dir,
+        )
+        run = ForecastResult.of(forecast(source, options))
+    return message_check(rs, text, as_of=as_of, plans=chosen, settings=settings, run=run)
