@@ -25,6 +25,7 @@ from simulator.report.words import (
     warning_texts,
     words,
 )
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, USER
 
@@ -113,6 +114,7 @@ def environment() -> Environment:
         all_in_per_message=all_in_per_message,
         difference=difference,
         fit_words=fit_words,
+        fee_arithmetic=fee_arithmetic,
         lengths_words=lengths_words,
         t=t,
         tm=tm,

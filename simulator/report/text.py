@@ -12,6 +12,7 @@ from simulator.i18n import t
 from simulator.pricing.money import fmt_jpy
 from simulator.report.fit_words import fit_words, lengths_words
 from simulator.report.words import plan_reason, reason_meaning, warning_texts
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
 
@@ -150,6 +151,20 @@ def render_forecast(summary: Forecast) -> Group:
                 )
             )
         )
+    for name, plan in summary.plans.items():
+        if not plan.sendable:
+            continue
+        for line in plan.fee_lines:
+            parts.append(
+                Text(
+                    t(
+                        "fee.text_line",
+                        plan=name,
+                        fee=t("report.text.fees"),
+                        arithmetic=fee_arithmetic(line),
+                    )
+                )
+            )
     rejects = rejects_table(summary)
     if rejects is not None:
         parts.append(rejects)

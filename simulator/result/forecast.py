@@ -56,6 +56,9 @@ class FeeLine(Model):
     periods: int
     """Started periods of `days_per_period` days."""
     amount_jpy: Yen | None
+    arithmetic: str = ""
+    """The amount's arithmetic in words (English), e.g. `¥100,000 = 2 started 30-day periods
+    (31 days) × 1 sender ID × ¥50,000`."""
 
 
 class MessageFit(Model):

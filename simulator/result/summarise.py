@@ -27,6 +27,7 @@ from simulator.pricing.fees import PERIOD_DAYS, fixed_fee_sen
 from simulator.pricing.money import fmt_jpy, sen_to_jpy
 from simulator.pricing.resolve import ResolvedPrices
 from simulator.pricing.tax import tax_incl_sen
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import (
     CarrierResult,
     FeeLine,
@@ -203,18 +204,17 @@ def fee_lines(run: ForecastRun, plan: str) -> list[FeeLine]:
     out = []
     for name in run.ruleset.plans[plan].fixed_fees:
         unit = prices.unit_sen(name)
-        out.append(
-            FeeLine(
-                name=name,
-                charged_per=prices[name].charged_per,
-                unit_jpy=sen_to_jpy(unit),
-                sender_ids=opts.sender_ids,
-                period_days=opts.period_days,
-                days_per_period=PERIOD_DAYS,
-                periods=periods,
-                amount_jpy=None if unit is None else _yen(unit * opts.sender_ids * periods),
-            )
+        line = FeeLine(
+            name=name,
+            charged_per=prices[name].charged_per,
+            unit_jpy=sen_to_jpy(unit),
+            sender_ids=opts.sender_ids,
+            period_days=opts.period_days,
+            days_per_period=PERIOD_DAYS,
+            periods=periods,
+            amount_jpy=None if unit is None else _yen(unit * opts.sender_ids * periods),
         )
+        out.append(line.model_copy(update={"arithmetic": fee_arithmetic(line, "en")}))
     return out
 
 
