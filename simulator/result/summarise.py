@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import polars as pl
@@ -279,7 +279,7 @@ def _profile(run: ForecastRun, plan: str) -> Profile | None:
         return None
 
 
-def _sends(checked: int, too_long: int) -> str:
+def _sends(checked: int, too_long: int) -> Literal["all", "partly", "none"]:
     if not too_long:
         return "all"
     return "none" if too_long >= checked else "partly"
