@@ -14,6 +14,8 @@ The Python API (each function documented with an example, e.g. ``help(simulator.
   -> Explanation``: one number under one plan on one day, and why.
 - ``fit_message(text, *, as_of, plans=None, ...) -> MessageInfo``: how each plan counts a
   message (encoding, units, parts, too long, limit).
+- ``message(text, *, as_of, plans=None, list=None, ...) -> MessageCheck``: per plan the
+  characters, encodings, parts, limit and characters to cut (a template: ranges over a list).
 
 For notebooks, what goes around a forecast (each documented the same way):
 
@@ -46,6 +48,10 @@ command line), every kpsim error is a ``KpsimError`` with a ``code``.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from simulator._version import __version__
@@ -71,6 +77,7 @@ if TYPE_CHECKING:
         history,
         in_yen,
         mask_numbers,
+        message,
         mix,
         sweep,
         uncertainty,
@@ -80,6 +87,7 @@ if TYPE_CHECKING:
     from simulator.result.diff import Diff, DiffResult
     from simulator.result.explain import Explanation
     from simulator.result.forecast import Forecast, MessageInfo
+    from simulator.result.message import MessageCheck
     from simulator.result.summarise import ForecastResult
 
 __all__ = [
@@ -90,6 +98,7 @@ __all__ = [
     "Forecast",
     "ForecastResult",
     "KpsimError",
+    "MessageCheck",
     "MessageInfo",
     "Mix",
     "Uncertainty",
@@ -111,6 +120,7 @@ __all__ = [
     "history",
     "in_yen",
     "mask_numbers",
+    "message",
     "mix",
     "sweep",
     "uncertainty",
@@ -146,6 +156,7 @@ _LAZY = {
     "Explanation": "simulator.result.explain",
     "Forecast": "simulator.result.forecast",
     "MessageInfo": "simulator.result.forecast",
+    "MessageCheck": "simulator.result.message",
     "ForecastResult": "simulator.result.summarise",
 }
 
@@ -155,11 +166,50 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+class _MessageEntry:
+    """`simulator.message`: the API function `simulator.api.message` when called, the
+    subpackage `simulator/message/` for its attributes (`simulator.message.count_parts`)."""
+
+    def __init__(self, package: types.ModuleType) -> None:
+        self._package = package
+        from simulator.api import message
+
+        functools.update_wrapper(self, message)
+        self._function = message
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._function(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._package, name)
+
+
+class _Package(types.ModuleType):
+    """Keeps `simulator.message` the API function although `simulator/message/` is also a
+    subpackage: the import system's `setattr` of the subpackage is kept aside (imports read
+    `sys.modules`, so `from simulator.message import count_parts` is unchanged)."""
+
+    @property
+    def message(self) -> Any:
+        package = self.__dict__.get("_message_package") or importlib.import_module(
+            "simulator.message"
+        )
+        entry = self.__dict__.get("_message_entry")
+        if entry is None:
+            entry = self.__dict__["_message_entry"] = _MessageEntry(package)
+        return entry
+
+    @message.setter
+    def message(self, package: types.ModuleType) -> None:
+        self.__dict__["_message_package"] = package
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

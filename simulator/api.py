@@ -63,6 +63,7 @@ from simulator.result.diff import DiffResult
 from simulator.result.explain import Explanation
 from simulator.result.explain import explain as explain_number
 from simulator.result.forecast import Forecast, MessageInfo, MessagePlan
+from simulator.result.message import MessageCheck, count_message
 from simulator.result.shared import SenderDisplay
 from simulator.result.summarise import ForecastResult
 from simulator.rules.assumptions import modelled_settings, resolve_settings
@@ -91,6 +92,7 @@ __all__ = [
     "history",
     "in_yen",
     "mask_numbers",
+    "message",
     "mix",
     "sweep",
     "uncertainty",
@@ -212,6 +214,7 @@ def _source_arg(value: object, name: str) -> Source:
 
 _CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
     "Source": _source_arg,
+    "Source | None": lambda value, name: None if value is None else _source_arg(value, name),
     "str": _message,
     "str | None": _optional_text,
     "int": _count,
@@ -973,4 +976,37 @@ def uncertainty(result: ForecastResult, *, draws: int = 0, seed: int = 0) -> Unc
         ),
         porting_share=matrix.porting_share(),
         sensitivity=(band.low, band.high),
+    )
+
+
+@_api
+def message(
+    text: str,
+    *,
+    as_of: Day | None = None,
+    plans: Plans | None = None,
+    list: Source | None = None,
+    assume: Mapping[str, str] | None = None,
+    phone_column: str | None = None,
+    sheet: str | None = None,
+    rules_dir: str | Path | None = None,
+) -> MessageCheck:
+    """How each plan counts `text` on a day (`kpsim message --json`): characters, encodings,
+    parts, whether it fits, the plan's limit and how many characters to cut. A template (with
+    ``{column}`` placeholders) is rendered for every recipient of `list` and given as ranges;
+    without a list only the limits are known.
+
+    >>> import simulator
+    >>> m = simulator.message("ご予約ありがとうございます" * 6, as_of="2026-12-01", plans="lite")
+    >>> m.plans["lite"].characters, m.plans["lite"].too_long, m.plans["lite"].cut_characters
+    ((78, 78), True, 8)
+    >>> m = simulator.message(
+    ...     "{name}様", as_of="2026-12-01", plans="lite", list="datasets/sample_recipients.csv"
+    ... )
+    >>> m.plans["lite"].sends, m.plans["lite"].parts
+    ('all', (1, 1))
+    """
+    given = _arguments(message, locals())
+    return count_message(
+        given.pop("text"), as_of=given.pop("as_of"), source=given.pop("list"), **given
     )

@@ -84,6 +84,9 @@ class ForecastRun:
     templated: bool
     coded_warnings: list[CodedWarning]
     """Warnings with a catalogue code (sender IDs, registration), also in `warnings`."""
+    lengths: pl.DataFrame
+    """A template's rendered lengths per plan × plan status × encoding
+    (`engine.price.LENGTHS_SCHEMA`; empty for a fixed text)."""
 
     @cached_property
     def checked(self) -> pl.DataFrame:
@@ -157,9 +160,9 @@ def forecast(
         outputs = list(sinks(pricing.rows, checked.frame)) if sinks is not None else []
         results = collect_streaming([*summary_queries, *pricing.queries, *outputs])
         check = checked.summary(results[:n])
-        per_carrier, uncertainty_rows = pricing.finish(
-            counts=results[0], collected=results[n : n + len(pricing.queries)]
-        )
+        collected = results[n : n + len(pricing.queries)]
+        per_carrier, uncertainty_rows = pricing.finish(counts=results[0], collected=collected)
+        lengths = pricing.lengths(collected)
         uncertain = cost_uncertainty(
             uncertainty_rows,
             unit_prices_by_carrier(ctx.rules_in_force, unit_prices),
@@ -188,6 +191,7 @@ def forecast(
         + [say(f"warning.{code}", lang="en", **fields) for code, fields in coded],
         templated=message.templated,
         coded_warnings=coded,
+        lengths=lengths,
     )
 
 

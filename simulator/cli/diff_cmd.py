@@ -72,6 +72,43 @@ def print_diff(diff: Diff) -> None:
     for kind, examples in diff.examples.items():
         for ex in examples:
             stdout.print(f"  e.g. {kind}: {ex}", markup=False)
+    for plan, change in diff.by_plan.items():
+        stdout.print(
+            i18n.t(
+                "diff.plan_deltas",
+                plan=plan,
+                charges=fmt_jpy(change.cost_delta_jpy_excl_tax),
+                unit_prices=fmt_jpy(change.unit_price_delta_jpy_excl_tax),
+                other=fmt_jpy(change.other_charge_delta_jpy_excl_tax),
+                fees=fmt_jpy(change.fee_delta_jpy),
+                total=fmt_jpy(change.total_delta_jpy_excl_tax),
+            ),
+            markup=False,
+        )
+    for name, p in diff.price_changes.items():
+        stdout.print(
+            i18n.t(
+                "diff.price_change",
+                name=name,
+                a=fmt_jpy(p.from_jpy),
+                b=fmt_jpy(p.to_jpy),
+                basis_a=p.basis_from,
+                basis_b=p.basis_to,
+            ),
+            markup=False,
+        )
+    for name, a in diff.assumptions_compared.items():
+        stdout.print(
+            i18n.t(
+                "diff.assumption_compared",
+                name=name,
+                a=a.from_value or "–",
+                b=a.to_value or "–",
+                says_a=a.from_says or "–",
+                says_b=a.to_says or "–",
+            ),
+            markup=False,
+        )
     for plan, reason in diff.plans_not_compared.items():
         stdout.print(f"{plan} not compared: {reason}", markup=False)
     for n in diff.notices:

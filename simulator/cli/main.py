@@ -71,6 +71,9 @@ app.command("schema", epilog=schema_cmd.EXAMPLES)(schema_cmd.schema_cmd)
 from simulator.cli import app_cmd  # noqa: E402
 
 app.command("app", epilog=app_cmd.EXAMPLES)(app_cmd.app_cmd)
+from simulator.cli import message_cmd  # noqa: E402
+
+app.command("message", epilog=message_cmd.EXAMPLES)(message_cmd.message_cmd)
 
 
 def _one_line(exc: BaseException) -> str:

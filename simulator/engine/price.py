@@ -205,7 +205,15 @@ def fixed_text_rows(priced_groups: pl.DataFrame, parts: Mapping[str, int]) -> pl
     )
 
 
-FINE_GROUPS = ["plan", "carrier", "plan_status", "carrier_source", "allocated_carrier", "parts"]
+FINE_GROUPS = [
+    "plan",
+    "carrier",
+    "plan_status",
+    "carrier_source",
+    "allocated_carrier",
+    "parts",
+    "encoding",
+]
 
 
 def fine_groups(priced: pl.LazyFrame) -> pl.LazyFrame:
@@ -215,7 +223,39 @@ def fine_groups(priced: pl.LazyFrame) -> pl.LazyFrame:
     rows follow exactly."""
     return priced.group_by(FINE_GROUPS).agg(
         pl.len().cast(pl.Int64).alias("n"),
+        pl.col("units").min().alias("units_min"),
+        pl.col("units").max().alias("units_max"),
         *(pl.col(c).first() for c in ("cost_sen", *FIRSTS)),
+    )
+
+
+LENGTHS_SCHEMA: dict[str, pl.DataType] = {
+    "plan": pl.Utf8(),
+    "plan_status": pl.Utf8(),
+    "encoding": pl.Utf8(),
+    "n": pl.Int64(),
+    "units_min": pl.UInt32(),
+    "units_max": pl.UInt32(),
+    "parts_min": pl.UInt32(),
+    "parts_max": pl.UInt32(),
+}
+"""Per plan, plan status and encoding: recipients, the length range of their messages and
+their parts' range (null when too long)."""
+
+
+def message_lengths(fine: pl.DataFrame) -> pl.DataFrame:
+    """The rendered messages' lengths per plan × plan status × encoding, from `fine_groups`."""
+    return (
+        fine.group_by("plan", "plan_status", "encoding")
+        .agg(
+            pl.col("n").sum().cast(pl.Int64),
+            pl.col("units_min").min().cast(pl.UInt32),
+            pl.col("units_max").max().cast(pl.UInt32),
+            pl.col("parts").min().cast(pl.UInt32).alias("parts_min"),
+            pl.col("parts").max().cast(pl.UInt32).alias("parts_max"),
+        )
+        .sort("plan", "plan_status", "encoding", nulls_last=True)
+        .select(list(LENGTHS_SCHEMA))
     )
 
 
@@ -270,6 +310,14 @@ class ListPricing:
     message: Message
     rules_in_force: pl.DataFrame
     unit_prices: pl.DataFrame
+
+    def lengths(self, collected: Sequence[pl.DataFrame]) -> pl.DataFrame:
+        """Per plan × status × encoding, the rendered messages' lengths (a template only:
+        a fixed text has one length, counted once in `plan_terms`)."""
+        if not self.message.templated:
+            return pl.DataFrame(schema=LENGTHS_SCHEMA)
+        (fine,) = collected
+        return message_lengths(fine)
 
     def finish(
         self, counts: pl.DataFrame, collected: Sequence[pl.DataFrame]

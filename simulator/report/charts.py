@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
@@ -87,8 +88,10 @@ def _save(fig: Figure, path: Path) -> Path:
 
 @with_chart_fonts
 def cost_by_plan_and_carrier(summary: Forecast) -> Figure:
-    """Stacked bars: message charges per plan, split by the carrier recipients are on."""
-    plans = summary.sendable_plans()
+    """Stacked bars: message charges per plan, split by the carrier recipients are on, and the
+    fees; a plan none of whose messages fit is named "sends nothing" (no fee-only bar), a plan
+    some of whose messages fit says how many."""
+    plans = [p for p in summary.plans if summary.plans[p].sendable or _sends_nothing(summary, p)]
     fig = Figure(figsize=(7, 4.2))
     ax = fig.subplots()
     bottoms = [0.0] * len(plans)
@@ -99,12 +102,53 @@ def cost_by_plan_and_carrier(summary: Forecast) -> Figure:
     fees = [_jpy(summary.plans[p].fixed_fees_jpy) for p in plans]
     if any(fees):
         ax.bar(plans, fees, bottom=bottoms, label=t("chart.fees"), hatch="//", color="lightgrey")
+    tops = [b + f for b, f in zip(bottoms, fees, strict=True)]
+    _mark_fit(ax, summary, plans, tops)
     ax.set_title(t("chart.cost_title", date=summary.as_of.isoformat()))
     ax.set_ylabel(t("chart.jpy_excl_tax"))
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
         ax.legend(frameon=False, fontsize=8)
     return fig
+
+
+def _sends_nothing(summary: Forecast, plan: str) -> bool:
+    fit = summary.plans[plan].fit
+    return fit is not None and fit.sends == "none"
+
+
+def _fit_label(summary: Forecast, plan: str) -> bool:
+    fit = summary.plans[plan].fit
+    return fit is not None and fit.sends != "all"
+
+
+def _mark_fit(ax: Axes, summary: Forecast, plans: list[str], tops: list[float]) -> None:
+    """Over each bar, whether the plan's messages fit: `sends nothing`, or `N of M sent`."""
+    if any(_fit_label(summary, p) for p in plans):
+        ax.set_ylim(0, max([*tops, 1.0]) * 1.12)  # room for the labels under the title
+    for i, plan in enumerate(plans):
+        fit = summary.plans[plan].fit
+        if fit is None or fit.sends == "all":
+            continue
+        label = (
+            t("fit.sends_nothing")
+            if fit.sends == "none"
+            else t(
+                "fit.chart_partly",
+                fit=f"{fit.recipients_fit:,}",
+                checked=f"{fit.recipients_checked:,}",
+            )
+        )
+        ax.annotate(
+            label,
+            (i, tops[i]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color="tab:red" if fit.sends == "none" else "black",
+        )
 
 
 @with_chart_fonts

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from simulator.i18n import current, t
 from simulator.pricing.money import fmt_jpy
+from simulator.report.fit_words import fit_words, lengths_words
 from simulator.report.words import (
     limit_words,
     plan_reason,
@@ -24,6 +25,7 @@ from simulator.report.words import (
     warning_texts,
     words,
 )
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, USER
 
@@ -111,6 +113,9 @@ def environment() -> Environment:
         SENDER_KINDS=SENDER_KINDS,
         all_in_per_message=all_in_per_message,
         difference=difference,
+        fit_words=fit_words,
+        fee_arithmetic=fee_arithmetic,
+        lengths_words=lengths_words,
         t=t,
         tm=tm,
         code=code,

@@ -30,6 +30,9 @@ if sys.platform != "win32":
 
 NUMBER_COLUMNS = ("e164", "raw")
 OUTPUT_FILES = {"recipients": "recipients.parquet", "rejects": "rejects.csv"}
+TOO_LONG_FILE = "too_long.csv"
+"""forecast --out: each recipient × plan whose rendered message is too long for the plan."""
+TOO_LONG_COLUMNS = ("row", "plan", "e164", "carrier", "encoding", "units")
 
 
 def check_out_dir(out: Path, *, option: str = "--out") -> Path:
@@ -87,6 +90,7 @@ def _unwritable(option: str, text: str, exc: OSError) -> UsageError:
 KPSIM_FILES = frozenset(
     {
         *OUTPUT_FILES.values(),
+        TOO_LONG_FILE,
         "summary.json",
         "report.html",
         "cost_by_plan_and_carrier.png",
@@ -258,6 +262,18 @@ def forecast_rejects(checked: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def too_long_sink(
+    out_dir: Path, stack: contextlib.ExitStack[Any], rows: pl.LazyFrame, *, full_numbers: bool
+) -> pl.LazyFrame:
+    """A lazy sink of too_long.csv (UTF-8 with a BOM, for Excel): the priced rows whose
+    message is too long for their plan, numbers masked unless `full_numbers`."""
+    long = rows.filter(pl.col("plan_status") == "too_long").select(TOO_LONG_COLUMNS)
+    if not full_numbers:
+        long = masked(long)
+    path = stack.enter_context(atomic.atomic_path(out_dir / TOO_LONG_FILE))
+    return long.sink_csv(path, include_bom=True, lazy=True)
+
+
 def forecast_sinks(
     out_dir: Path,
     stack: contextlib.ExitStack[Any],
@@ -270,14 +286,17 @@ def forecast_sinks(
     sender shown) and the rejected rows, from the priced rows and the checked list."""
 
     def sinks(rows: pl.LazyFrame, checked: pl.LazyFrame) -> list[pl.LazyFrame]:
-        return output_sinks(
-            out_dir,
-            stack,
-            recipients=with_sender_shown(rows, sender=sender, kp_sender=kp_sender),
-            rejects=forecast_rejects(checked),
-            full_numbers=full_numbers,
-            bom=True,
-        )
+        return [
+            *output_sinks(
+                out_dir,
+                stack,
+                recipients=with_sender_shown(rows, sender=sender, kp_sender=kp_sender),
+                rejects=forecast_rejects(checked),
+                full_numbers=full_numbers,
+                bom=True,
+            ),
+            too_long_sink(out_dir, stack, rows, full_numbers=full_numbers),
+        ]
 
     return sinks
 
@@ -317,5 +336,6 @@ def write_forecast_outputs(
         )
         collect_streaming(sinks(rows, checked.lazy()))
     written = {name: out_dir / file for name, file in OUTPUT_FILES.items()}
+    written["too_long"] = out_dir / TOO_LONG_FILE
     written.update(write_report_files(out_dir, summary))
     return written

@@ -10,7 +10,9 @@ from rich.text import Text
 
 from simulator.i18n import t
 from simulator.pricing.money import fmt_jpy
+from simulator.report.fit_words import fit_words, lengths_words
 from simulator.report.words import plan_reason, reason_meaning, warning_texts
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
 
@@ -44,6 +46,15 @@ def sender_text(display: SenderDisplay | None) -> str:
     return f"{label} {display.shown}" if display.shown else label
 
 
+def sendable_text(plan: PlanResult) -> str:
+    """Whether the plan sends: all / partly (N of M) / none with what to cut, or why not."""
+    if plan.fit is not None and (plan.sendable or plan.fit.sends == "none"):
+        return fit_words(plan.fit)
+    if plan.sendable:
+        return t("report.yes")
+    return t("report.no_because", reason=plan_reason(plan.reason))
+
+
 def comparison_table(summary: Forecast) -> Table:
     """Plans as columns; the figures a campaign owner compares, then what each carrier sees."""
     plans = summary.plans
@@ -63,13 +74,8 @@ def comparison_table(summary: Forecast) -> Table:
     def row(label: str, fn: Callable[[PlanResult], str]) -> None:
         table.add_row(label, *(fn(p) if p.sendable else "–" for p in plans.values()))
 
-    table.add_row(
-        t("report.text.sendable"),
-        *(
-            t("report.yes") if p.sendable else t("report.no_because", reason=plan_reason(p.reason))
-            for p in plans.values()
-        ),
-    )
+    table.add_row(t("report.text.sendable"), *(sendable_text(p) for p in plans.values()))
+    table.add_row(t("fit.lengths"), *(lengths_words(p.fit) for p in plans.values()))
     row(t("report.text.recipients_sent"), lambda p: f"{p.recipients:,}")
     row(t("report.text.message_parts"), lambda p: f"{p.parts:,}")
     row(t("report.text.per_recipient"), lambda p: fmt_jpy(p.cost_per_recipient_jpy_excl_tax))
@@ -145,6 +151,20 @@ def render_forecast(summary: Forecast) -> Group:
                 )
             )
         )
+    for name, plan in summary.plans.items():
+        if not plan.sendable:
+            continue
+        for line in plan.fee_lines:
+            parts.append(
+                Text(
+                    t(
+                        "fee.text_line",
+                        plan=name,
+                        fee=t("report.text.fees"),
+                        arithmetic=fee_arithmetic(line),
+                    )
+                )
+            )
     rejects = rejects_table(summary)
     if rejects is not None:
         parts.append(rejects)

@@ -21,7 +21,8 @@ from simulator.rules.ruleset import RuleSet
 
 
 class PlanChanges(Model):
-    """One plan: recipients compared and changed, changes by kind, cost delta (to − from)."""
+    """One plan: recipients compared and changed, changes by kind, the message-charge delta
+    (to − from) split into unit-price changes and the rest, and the fee delta."""
 
     recipients_compared: int
     recipients_changed: int
@@ -29,6 +30,17 @@ class PlanChanges(Model):
     sender: int
     charge: int
     cost_delta_jpy_excl_tax: Yen | None
+    """The message charges' delta."""
+    unit_price_delta_jpy_excl_tax: Yen | None = None
+    """The part of the message-charge delta from unit prices that changed (recipients whose
+    charge class stays: parts before × (unit price after − before))."""
+    other_charge_delta_jpy_excl_tax: Yen | None = None
+    """The rest of the message-charge delta: charge classes and parts that changed."""
+    fees_from_jpy: Yen | None = None
+    fees_to_jpy: Yen | None = None
+    fee_delta_jpy: Yen | None = None
+    total_delta_jpy_excl_tax: Yen | None = None
+    """Message charges and fees together."""
 
 
 class CarrierChanges(Model):
@@ -52,6 +64,25 @@ class RuleVersionChange(Model):
     recipients: int
     to_sources: list[str]
     from_sources: list[str]
+
+
+class PriceChange(Model):
+    """One price whose amount or basis differs between the two sides."""
+
+    charged_per: str
+    from_jpy: Yen | None
+    to_jpy: Yen | None
+    basis_from: str
+    basis_to: str
+
+
+class AssumptionCompared(Model):
+    """An assumption set differently on the two sides, with what each value says."""
+
+    from_value: str | None
+    to_value: str | None
+    from_says: str | None = None
+    to_says: str | None = None
 
 
 class Diff(Document):
@@ -80,6 +111,77 @@ class Diff(Document):
     plans_not_compared: dict[str, str | None]
     notices: list[Notice] = Field(default_factory=list)
     """`warnings` as codes and fields, one per warning in the same order."""
+    price_changes: dict[str, PriceChange] = Field(default_factory=dict)
+    """Prices (unit prices and fees) that differ between the sides, by name (sorted)."""
+    assumptions_compared: dict[str, AssumptionCompared] = Field(default_factory=dict)
+    """The assumptions the two sides set differently, by name (sorted)."""
+    fee_delta_jpy: Yen | None = None
+    """The fees' delta over the plans compared."""
+    total_delta_jpy_excl_tax: Yen | None = None
+    """Message charges and fees together, over the plans compared."""
+
+
+def _unit_price_delta(frame: pl.DataFrame) -> Decimal | None:
+    """Σ parts before × (unit price after − before) over the recipients whose charge class
+    stays; None when a cost on either side is unknown."""
+    same = frame.filter(
+        pl.col("charge_class_from").eq_missing(pl.col("charge_class_to"))
+        & (pl.col("parts_from") > 0)
+        & (pl.col("parts_to") > 0)
+    )
+    if same.filter(pl.col("cost_sen_from").is_null() | pl.col("cost_sen_to").is_null()).height:
+        return None
+    unit_from = pl.col("cost_sen_from") // pl.col("parts_from")
+    unit_to = pl.col("cost_sen_to") // pl.col("parts_to")
+    delta = same.select((pl.col("parts_from").cast(pl.Int64) * (unit_to - unit_from)).sum()).item()
+    return sen_to_jpy(int(delta or 0))
+
+
+def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a - b
+
+
+def _plus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a + b
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    total: Decimal | None = Decimal(0)
+    for v in values:
+        total = _plus(total, v)
+    return total
+
+
+def price_changes(before: Forecast, after: Forecast) -> dict[str, PriceChange]:
+    """Every price whose amount or basis differs between the two forecasts' days or books."""
+    out = {}
+    for name in sorted(set(before.prices.items) | set(after.prices.items)):
+        a, b = before.prices.items.get(name), after.prices.items.get(name)
+        if a is not None and b is not None and (a.amount_jpy, a.basis) == (b.amount_jpy, b.basis):
+            continue
+        out[name] = PriceChange(
+            charged_per=(b or a).charged_per,  # type: ignore[union-attr]
+            from_jpy=None if a is None else a.amount_jpy,
+            to_jpy=None if b is None else b.amount_jpy,
+            basis_from="absent" if a is None else a.basis,
+            basis_to="absent" if b is None else b.basis,
+        )
+    return out
+
+
+def assumptions_compared(before: Forecast, after: Forecast) -> dict[str, AssumptionCompared]:
+    """The assumptions set differently on the two sides, with what each value says."""
+    names = sorted(set(before.assumptions) | set(after.assumptions))
+    return {
+        name: AssumptionCompared(
+            from_value=before.assumptions.get(name),
+            to_value=after.assumptions.get(name),
+            from_says=before.assumption_meanings.get(name),
+            to_says=after.assumption_meanings.get(name),
+        )
+        for name in names
+        if before.assumptions.get(name) != after.assumptions.get(name)
+    }
 
 
 def _describe(kind: str, r: Mapping[str, Any]) -> str:
@@ -124,11 +226,20 @@ def summarise_diff(run: DiffRun, before: Forecast, after: Forecast) -> Diff:
     by_carrier: dict[str, dict[str, CarrierChanges]] = {c: {} for c in carriers}
     for plan in plans:
         p = changes.filter(pl.col("plan") == plan)
+        charges, by_price = _delta(p), _unit_price_delta(p)
+        fees_from, fees_to = before.plans[plan].fixed_fees_jpy, after.plans[plan].fixed_fees_jpy
+        fee_delta = _minus(fees_to, fees_from)
         by_plan[plan] = PlanChanges(
             recipients_compared=p.height,
             recipients_changed=int(p["changed"].sum()),
             **_kind_counts(p),
-            cost_delta_jpy_excl_tax=_delta(p),
+            cost_delta_jpy_excl_tax=charges,
+            unit_price_delta_jpy_excl_tax=by_price,
+            other_charge_delta_jpy_excl_tax=_minus(charges, by_price),
+            fees_from_jpy=fees_from,
+            fees_to_jpy=fees_to,
+            fee_delta_jpy=fee_delta,
+            total_delta_jpy_excl_tax=_plus(charges, fee_delta),
         )
         for carrier in carriers:
             c = p.filter(pl.col("carrier") == carrier)
@@ -193,6 +304,10 @@ def summarise_diff(run: DiffRun, before: Forecast, after: Forecast) -> Diff:
         notices=sorted(
             {n.text: n for n in [*before.notices, *after.notices]}.values(), key=lambda n: n.text
         ),
+        price_changes=price_changes(before, after),
+        assumptions_compared=assumptions_compared(before, after),
+        fee_delta_jpy=_sum([c.fee_delta_jpy for c in by_plan.values()]),
+        total_delta_jpy_excl_tax=_sum([c.total_delta_jpy_excl_tax for c in by_plan.values()]),
     )
 
 

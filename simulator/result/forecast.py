@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import polars as pl
 from pydantic import Field
@@ -56,6 +57,30 @@ class FeeLine(Model):
     periods: int
     """Started periods of `days_per_period` days."""
     amount_jpy: Yen | None
+    arithmetic: str = ""
+    """The amount's arithmetic in words (English), e.g. `¥100,000 = 2 started 30-day periods
+    (31 days) × 1 sender ID × ¥50,000`."""
+
+
+class MessageFit(Model):
+    """Whether the recipients' messages fit a plan: `all`, `partly` (`recipients_fit` of
+    `recipients_checked`) or `none`, against the plan's limit, with the length range of the
+    rendered messages and how many characters the longest too-long one has to lose."""
+
+    sends: Literal["all", "partly", "none"]
+    recipients_fit: int
+    recipients_checked: int
+    """Recipients whose message was rendered and counted (the list's valid rows)."""
+    limit: str
+    """The plan's limits in words, per encoding."""
+    longest_allowed: dict[str, int] = Field(default_factory=dict)
+    """Per encoding: the most units one message may have under the plan."""
+    units_range: tuple[int, int] | None = None
+    """Shortest and longest rendered message, in the plan's units (None without recipients)."""
+    too_long_units_range: tuple[int, int] | None = None
+    """Shortest and longest of the messages that are too long."""
+    cut_characters: int | None = None
+    """Units to cut from the longest too-long message so that every message fits."""
 
 
 class PlanResult(Model):
@@ -88,6 +113,8 @@ class PlanResult(Model):
     by_carrier: dict[str, CarrierResult] = Field(default_factory=dict)
     rules: list[RuleUsed] = Field(default_factory=list)
     api_request: ApiRequest | None = None
+    fit: MessageFit | None = None
+    """Whether the messages fit the plan (None when the plan does not exist that day)."""
 
 
 class ForecastInput(Model):

@@ -12,6 +12,7 @@ from simulator.result.document import SCHEMA_VERSION
 from simulator.result.explain import Explanation
 from simulator.result.forecast import Forecast
 from simulator.result.history import RulesHistory
+from simulator.result.message import MessageCheck
 
 DOCUMENTS: dict[str, type[BaseModel]] = {
     "forecast": Forecast,
@@ -19,6 +20,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
     "diff": Diff,
     "explain": Explanation,
     "rules-history": RulesHistory,
+    "message": MessageCheck,
 }
 """The command whose `--json` output each model describes."""
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import polars as pl
@@ -15,16 +15,25 @@ from simulator.analysis.run import ForecastRun
 from simulator.errors import KpsimError
 from simulator.i18n import t
 from simulator.message.count import count_parts
-from simulator.message.profiles import describe_limits, load_segmentation_rules, profile_for
+from simulator.message.fit import longest_by_encoding
+from simulator.message.profiles import (
+    Profile,
+    describe_limits,
+    load_segmentation_rules,
+    profile_for,
+)
+from simulator.message.render import fixed_text
 from simulator.pricing.fees import PERIOD_DAYS, fixed_fee_sen
 from simulator.pricing.money import fmt_jpy, sen_to_jpy
 from simulator.pricing.resolve import ResolvedPrices
 from simulator.pricing.tax import tax_incl_sen
+from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import (
     CarrierResult,
     FeeLine,
     Forecast,
     ForecastInput,
+    MessageFit,
     MessageInfo,
     MessagePlan,
     Notice,
@@ -196,18 +205,17 @@ def fee_lines(run: ForecastRun, plan: str) -> list[FeeLine]:
     out = []
     for name in run.ruleset.plans[plan].fixed_fees:
         unit = prices.unit_sen(name)
-        out.append(
-            FeeLine(
-                name=name,
-                charged_per=prices[name].charged_per,
-                unit_jpy=sen_to_jpy(unit),
-                sender_ids=opts.sender_ids,
-                period_days=opts.period_days,
-                days_per_period=PERIOD_DAYS,
-                periods=periods,
-                amount_jpy=None if unit is None else _yen(unit * opts.sender_ids * periods),
-            )
+        line = FeeLine(
+            name=name,
+            charged_per=prices[name].charged_per,
+            unit_jpy=sen_to_jpy(unit),
+            sender_ids=opts.sender_ids,
+            period_days=opts.period_days,
+            days_per_period=PERIOD_DAYS,
+            periods=periods,
+            amount_jpy=None if unit is None else _yen(unit * opts.sender_ids * periods),
         )
+        out.append(line.model_copy(update={"arithmetic": fee_arithmetic(line, "en")}))
     return out
 
 
@@ -261,11 +269,87 @@ def assumption_meanings(rs: RuleSet, settings: Mapping[str, str]) -> dict[str, s
     return out
 
 
+def _profile(run: ForecastRun, plan: str) -> Profile | None:
+    """The plan's part-counting profile on the forecast's date (None before the plan exists)."""
+    if run.options.as_of < run.ruleset.plans[plan].available_from:
+        return None
+    try:
+        segmentation = load_segmentation_rules(run.ruleset.directory)
+        return profile_for(segmentation, plan, run.options.as_of, run.settings)
+    except KpsimError:
+        return None
+
+
+def _sends(checked: int, too_long: int) -> Literal["all", "partly", "none"]:
+    if not too_long:
+        return "all"
+    return "none" if too_long >= checked else "partly"
+
+
+def _span(lengths: pl.DataFrame) -> tuple[int, int] | None:
+    """The shortest and longest message of `lengths` rows (None without rows)."""
+    if lengths.is_empty():
+        return None
+    low, high = lengths["units_min"].min(), lengths["units_max"].max()
+    return None if low is None or high is None else (int(str(low)), int(str(high)))
+
+
+def message_fit(run: ForecastRun, plan: str) -> MessageFit | None:
+    """Whether the recipients' messages fit `plan`, from counts both pricing paths share: the
+    fixed text counted once, or a template's lengths per plan status and encoding."""
+    profile = _profile(run, plan)
+    if profile is None:
+        return None
+    checked = run.check.ok
+    longest = longest_by_encoding(profile)
+    limit = profile.describe_limit()
+    text = fixed_text(run.options.message)
+    if text is not None:
+        counted = count_parts(text, profile)
+        one = (counted.units, counted.units) if checked else None
+        cut = counted.units - longest[counted.encoding] if counted.too_long else None
+        return MessageFit(
+            sends="none" if counted.too_long else "all",
+            recipients_fit=0 if counted.too_long else checked,
+            recipients_checked=checked,
+            limit=limit,
+            longest_allowed=longest,
+            units_range=one,
+            too_long_units_range=one if counted.too_long else None,
+            cut_characters=cut,
+        )
+    lengths = run.lengths.filter(pl.col("plan") == plan)
+    long = lengths.filter(pl.col("plan_status") == "too_long")
+    too_long = int(long["n"].sum())
+    cuts = [
+        int(units) - longest[str(encoding)]
+        for encoding, units in long.select("encoding", "units_max").iter_rows()
+        if units is not None and str(encoding) in longest
+    ]
+
+    return MessageFit(
+        sends=_sends(checked, too_long),
+        recipients_fit=checked - too_long,
+        recipients_checked=checked,
+        limit=limit,
+        longest_allowed=longest,
+        units_range=_span(lengths),
+        too_long_units_range=_span(long),
+        cut_characters=max(cuts) if cuts else None,
+    )
+
+
 def plan_result(run: ForecastRun, plan: str) -> PlanResult:
-    """One plan's figures from the per-carrier aggregates, the prices and the 95% range."""
+    """One plan's figures from the per-carrier aggregates, the prices and the 95% range; a
+    plan none of whose messages fit has no figures, only why."""
     info = run.plan_info[plan]
+    fit = message_fit(run, plan)
     if not info["sendable"]:
-        return PlanResult(sendable=False, reason=info["reason"])
+        return PlanResult(sendable=False, reason=info["reason"], fit=fit)
+    if fit is not None and fit.sends == "none" and fit.too_long_units_range is not None:
+        longest = fit.too_long_units_range[1]
+        reason = f"message too long ({longest} characters; {fit.limit})"
+        return PlanResult(sendable=False, reason=reason, fit=fit)
     opts, prices, settings = run.options, run.prices, run.settings
     rows = run.per_carrier.filter(pl.col("plan") == plan)
     priced = rows.filter(pl.col("plan_status") == "priced")
@@ -324,6 +408,7 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         api_request=ApiRequest.of(
             api_request(run.ruleset, plan, opts.as_of, settings, _given(run))
         ),
+        fit=fit,
     )
 
 

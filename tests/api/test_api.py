@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "datasets" / "sample_recipients.csv"
 AS_OF = dt.date(2026, 12, 1)
 MESSAGE = "Your code is 1234"
-API = ["forecast", "check", "diff", "explain", "fit_message"]
+API = ["forecast", "check", "diff", "explain", "fit_message", "message"]
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +190,28 @@ def test_fit_message_says_a_long_message_is_too_long_for_lite() -> None:
     assert not info.by_plan["standard"].too_long
 
 
+def test_message_counts_a_template_over_a_list_as_the_forecast_does(
+    small_list: pl.DataFrame,
+) -> None:
+    template = "{name}様、" + "こんにちは" * 12
+    counted = simulator.message(template, as_of=AS_OF, plans="lite", list=small_list)
+    fit = simulator.forecast(small_list, message=template, as_of=AS_OF, plans="lite").summary
+    plan, forecast_fit = counted.plans["lite"], fit.plans["lite"].fit
+    assert forecast_fit is not None
+    assert (plan.sends, plan.recipients_fit, plan.recipients) == (
+        forecast_fit.sends,
+        forecast_fit.recipients_fit,
+        forecast_fit.recipients_checked,
+    )
+
+
+def test_simulator_message_is_the_function_and_the_subpackage_still_imports() -> None:
+    from simulator.message import count_parts
+
+    assert callable(simulator.message) and callable(count_parts)
+    assert simulator.message("hi", as_of=AS_OF, plans="full").plans["full"].parts == (1, 1)
+
+
 def test_comparison_is_plan_by_metric_in_integer_sen(small_list: pl.DataFrame) -> None:
     forecast = simulator.forecast(small_list, message=MESSAGE, as_of=AS_OF).summary
     table = forecast.comparison()
@@ -224,10 +246,16 @@ def readme_python_section() -> str:
     return readme.split("## Python", 1)[1].split("\n## ", 1)[0]
 
 
+def is_function(value: object) -> bool:
+    """A public function: a plain function, or `simulator.message` (a callable entry that also
+    stands for the `simulator/message/` subpackage)."""
+    return callable(value) and not inspect.isclass(value)
+
+
 def test_the_readme_python_section_and_help_name_the_same_functions() -> None:
     """Every public function is in the README's Python section and in help(simulator), and
     every `simulator.NAME(` the section shows is a public function."""
-    public = {name for name in simulator.__all__ if inspect.isfunction(getattr(simulator, name))}
+    public = {name for name in simulator.__all__ if is_function(getattr(simulator, name))}
     shown = set(re.findall(r"simulator\.(\w+)\(", readme_python_section()))
     assert shown == public
     assert public <= set(re.findall(r"``(\w+)\(", simulator.__doc__ or ""))

@@ -64,6 +64,12 @@ RUNS: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "rules-history": [("rules", "history"), ("rules", "history", "--plan", "lite")],
+    "message": [
+        ("message", "あ" * 80, "--as-of", "2026-12-01"),
+        ("message", "hello", "--as-of", "2017-06-01"),  # a plan not yet available
+        ("message", "{name} さま", "--as-of", "2026-12-01"),  # a template without a list
+        ("message", "{name} さま", "--as-of", "2026-12-01", "--list", LIST),
+    ],
 }
 
 

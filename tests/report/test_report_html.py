@@ -97,7 +97,10 @@ def test_a_message_too_long_for_k_premium_shows_the_plans_limit_and_no_yen_total
     ]
     assert page.row("message", "standard")[2] == "2"
     assert page.row("comparison", "Total excl. tax")[1:] == ["–", "–"]
-    assert "no: message too long (80 characters" in page.row("comparison", "Sendable")[1]
+    assert page.row("comparison", "Sendable")[1] == (
+        "no: none of 1,858 recipients; too long: 80 characters, cut 10"
+    )
+    assert page.row("comparison", "Message length")[1] == "80 (limit 140 ascii / 70 non ascii)"
 
 
 def test_an_unknown_price_reads_unknown_and_a_plan_not_yet_available_says_so() -> None:
