@@ -20,6 +20,7 @@ from simulator.pricing.money import fmt_jpy
 from simulator.report.words import (
     limit_words,
     plan_reason,
+    range_driver_texts,
     reason_meaning,
     warning_texts,
     words,
@@ -117,6 +118,7 @@ def environment() -> Environment:
         reason_meaning=reason_meaning,
         plan_reason=plan_reason,
         warning_texts=warning_texts,
+        range_driver_texts=range_driver_texts,
     )
     return env
 

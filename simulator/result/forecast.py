@@ -57,6 +57,22 @@ class FeeLine(Model):
     amount_jpy: Yen | None
 
 
+class RangeDriver(Model):
+    """One thing that widens a plan's range: number portability, or a price that is not exact
+    (with the band an assumption gives it). `low_jpy`/`high_jpy` are how far it moves the
+    total's low and high ends (low <= 0 <= high); `code` and `fields` word it in a language
+    (`range_driver.<code>` in the catalogue), `text` is its English wording."""
+
+    code: str
+    price: str | None = None
+    assumption: str | None = None
+    """`name=value` of the assumption that chose the band."""
+    low_jpy: Yen
+    high_jpy: Yen
+    fields: dict[str, str] = Field(default_factory=dict)
+    text: str
+
+
 class PlanResult(Model):
     """One plan: sendable or why not, recipients, parts, charges, fees, totals and the 95%
     range number portability brings. Amounts are exact JPY (None when a price is unknown)."""
@@ -87,6 +103,11 @@ class PlanResult(Model):
     by_carrier: dict[str, CarrierResult] = Field(default_factory=dict)
     rules: list[RuleUsed] = Field(default_factory=list)
     api_request: ApiRequest | None = None
+    range_jpy_excl_tax: tuple[Yen, Yen] | None = None
+    """Where the total (fees included) may lie: the 95% portability interval widened by every
+    price that is not exact, each to the ends of its band (None when a price is unknown)."""
+    range_drivers: list[RangeDriver] = Field(default_factory=list)
+    """What makes the range wide, by code and price (sorted)."""
 
 
 class ForecastInput(Model):

@@ -35,6 +35,7 @@ from simulator.result.forecast import (
     SourceRef,
     TaxUsed,
 )
+from simulator.result.price_range import parts_by_charge_class, plan_range
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
 from simulator.rules.api_request import api_request
 from simulator.rules.assumptions import modelled_settings, not_modelled
@@ -291,6 +292,19 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
     u = run.uncertain.filter(pl.col("plan") == plan).to_dicts()
     unc: dict[str, Any] = u[0] if u else {}
     expected, low, high = unc.get("expected_sen"), unc.get("low_sen"), unc.get("high_sen")
+    lines = fee_lines(run, plan)
+    span = (
+        None
+        if cost_sen is None or fee_sen is None
+        else plan_range(
+            cost_sen=cost_sen,
+            fee_sen=fee_sen,
+            interval_sen=None if low is None or high is None else (int(low), int(high)),
+            parts=parts_by_charge_class(priced),
+            fee_lines=lines if opts.sender_ids else [],
+            prices=prices,
+        )
+    )
     return PlanResult(
         sendable=True,
         reason=info["reason"],
@@ -305,7 +319,7 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         else round(_yen(cost_sen) / recipients, 2),
         fixed_fees_jpy=sen_to_jpy(fee_sen),
         fixed_fees=fee_names,
-        fee_lines=fee_lines(run, plan),
+        fee_lines=lines,
         charge_classes=sorted(set(rows["charge_class"].drop_nulls().to_list())),
         price_basis=basis,
         total_jpy_excl_tax=sen_to_jpy(total_sen),
@@ -321,6 +335,8 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         by_carrier=_by_carrier(run, plan, rows),
         rules=_rules_used(run, plan),
         api_request=ApiRequest.of(api_request(run.ruleset, plan, opts.as_of, settings)),
+        range_jpy_excl_tax=None if span is None else (_yen(span.low_sen), _yen(span.high_sen)),
+        range_drivers=[] if span is None else span.drivers,
     )
 
 
