@@ -85,6 +85,7 @@ KPSIM_FILES = frozenset(
         "expected_range.png",
         "diff.json",
         "changes.parquet",
+        "kpsim.xlsx",
     }
 )
 """Every file a kpsim command writes under `--out`."""
@@ -271,15 +272,30 @@ def forecast_sinks(
     return sinks
 
 
-def write_report_files(out_dir: Path, summary: Forecast) -> dict[str, Path]:
-    """summary.json, the PNG charts and report.html, each written atomically."""
+def write_report_files(
+    out_dir: Path,
+    summary: Forecast,
+    *,
+    checked: pl.LazyFrame | None = None,
+    full_numbers: bool = False,
+) -> dict[str, Path]:
+    """summary.json, the PNG charts, report.html and, given the `checked` list, kpsim.xlsx
+    (after recipients.parquet, which it reads), each written atomically."""
     from simulator.report.charts import write_charts  # matplotlib loads only when charts are drawn
     from simulator.report.html import render_html
+    from simulator.report.workbook import write_forecast_workbook
 
     written = {"summary": atomic.write_text(out_dir / "summary.json", to_json(summary))}
     charts = write_charts(summary, out_dir)
     written.update({name: path for name, path in charts.items()})
     written["report"] = atomic.write_text(out_dir / "report.html", render_html(summary, charts))
+    if checked is not None:
+        written["workbook"] = write_forecast_workbook(
+            out_dir,
+            summary,
+            checked=checked if full_numbers else masked(checked),
+            priced=pl.scan_parquet(out_dir / OUTPUT_FILES["recipients"]),
+        )
     return written
 
 
@@ -304,5 +320,7 @@ def write_forecast_outputs(
         )
         collect_streaming(sinks(rows, checked.lazy()))
     written = {name: out_dir / file for name, file in OUTPUT_FILES.items()}
-    written.update(write_report_files(out_dir, summary))
+    written.update(
+        write_report_files(out_dir, summary, checked=checked.lazy(), full_numbers=full_numbers)
+    )
     return written
