@@ -101,12 +101,12 @@ def localised(code: str, fields: dict[str, str], english: str) -> str:
 
 def range_driver_texts(plan: PlanResult) -> list[str]:
     """What drives a plan's range, one line per driver, in the language in force."""
-    return [
-        t(f"range_driver.{d.code}", current(), **d.fields)
-        if has(f"range_driver.{d.code}")
-        else d.text
-        for d in plan.range_drivers
-    ]
+    out = []
+    for d in plan.range_drivers:
+        fields = {**d.fields, **({"price": words(d.price)} if d.price else {})}
+        key = f"range_driver.{d.code}"
+        out.append(t(key, current(), **fields) if has(key) else d.text)
+    return out
 
 
 def range_text(plan: PlanResult) -> str:

@@ -139,7 +139,7 @@ def test_text_json_report_and_workbook_show_the_same_totals(kpsim: Kpsim, tmp_pa
         low, high = document["plans"][plan]["range_jpy_excl_tax"]
         span = f"{fmt_jpy(low)} – {fmt_jpy(high)}"
         assert span in text
-        assert page.row("uncertainty", t("range.label", "en"))[i] == span
+        assert page.row("uncertainty", t("range.html_label", "en"))[i] == span
         in_book_range = summary.filter(
             (pl.col("section") == plan) & (pl.col("item") == t("range.label", "en"))
         )["value"].item()
