@@ -93,7 +93,9 @@ def forecast_cmd(
             )
             result = ForecastResult.of(forecast(file, options, sinks=sinks))
         if staging is not None:
-            write_report_files(staging, result.summary)
+            write_report_files(
+                staging, result.summary, checked=result.checked_frame, full_numbers=full_numbers
+            )
     if as_json:
         print_json(result.summary)
     else:

@@ -25,9 +25,12 @@ from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
 from simulator.progress import Meter
 from simulator.report.outputs import OUTPUT_FILES, check_out_dir, output_set, output_sinks
+from simulator.report.workbook import WORKBOOK_FILE, write_check_workbook
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.rules.assumptions import modelled_settings, resolve_settings
 from simulator.rules.ruleset import load_ruleset
+
+WORKBOOK = {"workbook": WORKBOOK_FILE}
 
 app = typer.Typer(
     help="Read, normalise and classify recipient lists (every row accounted for).",
@@ -171,21 +174,26 @@ def check_cmd(
         )
         with reading_list(file):
             results = collect_streaming([*queries, *sinks])
-    summary = CheckSummary.of(
-        checked.summary(results[: len(queries)]),
-        input=CheckInput(
-            file=source.label,
-            encoding=source.encoding,
-            phone_column=source.phone_column,
-            carrier_column=source.carrier_column,
-        ),
-        as_of=day,
-        dedupe=dedupe,
-        assumptions=modelled_settings(rs, settings),
-        outputs=None
-        if out is None
-        else {name: str(out / file) for name, file in OUTPUT_FILES.items()},
-    )
+        summary = CheckSummary.of(
+            checked.summary(results[: len(queries)]),
+            input=CheckInput(
+                file=source.label,
+                encoding=source.encoding,
+                phone_column=source.phone_column,
+                carrier_column=source.carrier_column,
+            ),
+            as_of=day,
+            dedupe=dedupe,
+            assumptions=modelled_settings(rs, settings),
+            outputs=None
+            if out is None
+            else {name: str(out / file) for name, file in {**OUTPUT_FILES, **WORKBOOK}.items()},
+        )
+        if staging is not None:
+            stack.close()  # recipients.parquet in place: the workbook reads it
+            write_check_workbook(
+                staging, summary, checked=pl.scan_parquet(staging / OUTPUT_FILES["recipients"])
+            )
     if as_json:
         print_json(summary)
     else:

@@ -62,4 +62,10 @@ class RuleContext:
 
     def prices(self, overrides: Mapping[str, str]) -> ResolvedPrices:
         """The prices on `as_of`: the user's book over the default one, then `overrides`."""
-        return resolve_prices(self.book, self.as_of, overrides=overrides, user_book=self.user_book)
+        return resolve_prices(
+            self.book,
+            self.as_of,
+            overrides=overrides,
+            user_book=self.user_book,
+            settings=self.settings,
+        )

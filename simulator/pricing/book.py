@@ -7,10 +7,12 @@ from pathlib import Path
 from simulator.errors import InputError, RulesError
 from simulator.rules.prices import (
     PRICES_FILE,
+    PriceBand,
     PriceBook,
     PriceBookFile,
     PriceItem,
     PricePeriod,
+    PriceRange,
     TaxRate,
     read_price_book,
     read_rules_book,
@@ -20,10 +22,12 @@ from simulator.rules.ruleset import rules_dir as resolve_rules_dir
 
 __all__ = [
     "PRICES_FILE",
+    "PriceBand",
     "PriceBook",
     "PriceBookFile",
     "PriceItem",
     "PricePeriod",
+    "PriceRange",
     "TaxRate",
     "load_default_price_book",
     "load_price_book",

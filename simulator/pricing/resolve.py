@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import polars as pl
 
 from simulator.errors import InputError, NotApplicableError, UsageError
-from simulator.pricing.book import PriceBook, PriceItem, TaxRate
+from simulator.pricing.book import PriceBand, PriceBook, PriceItem, PriceRange, TaxRate
 from simulator.pricing.tax import tax_incl_sen as tax_incl_sen
 from simulator.rules.dating import in_force
 from simulator.rules.prices import MAX_AMOUNT_JPY
@@ -37,10 +37,25 @@ class ResolvedPrice:
     sources: list[str] = field(default_factory=list)
     note: str | None = None
     effective_from: dt.date | None = None
+    low_sen: int | None = None
+    """The low end of the amount's band (price_ranges of prices.yaml); None: the amount."""
+    high_sen: int | None = None
+    """The high end of the amount's band; None: the amount."""
+    band_assumption: tuple[str, str] | None = None
+    """The assumption (name, value) that chose the band, when the basis has one."""
 
     @property
     def amount_jpy(self) -> Decimal | None:
         return None if self.unit_sen is None else Decimal(self.unit_sen) / 100
+
+    @property
+    def band_sen(self) -> tuple[int, int] | None:
+        """(low, high) of the amount in sen; None when the amount is unknown."""
+        if self.unit_sen is None:
+            return None
+        low = self.unit_sen if self.low_sen is None else self.low_sen
+        high = self.unit_sen if self.high_sen is None else self.high_sen
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -190,17 +205,55 @@ def _tax_rate(rates: list[TaxRate], on: dt.date, user: bool) -> TaxRate:
     return rate.model_copy(update={"basis": "user"}) if user else rate
 
 
+def _with_band(
+    price: ResolvedPrice,
+    band: PriceBand,
+    choice: tuple[str, str],
+    prices: Mapping[str, ResolvedPrice],
+) -> ResolvedPrice:
+    """`price` with the low and high ends `band` gives (a low end never above the amount)."""
+    if price.unit_sen is None:
+        return price
+    if band.low_item is not None:
+        other = prices[band.low_item].unit_sen
+        low = price.unit_sen if other is None else min(other, price.unit_sen)
+    else:
+        assert band.low_factor is not None
+        low = int((band.low_factor * price.unit_sen).to_integral_value(rounding=ROUND_FLOOR))
+    high = int((band.high_factor * price.unit_sen).to_integral_value(rounding=ROUND_CEILING))
+    return replace(price, low_sen=low, high_sen=high, band_assumption=choice)
+
+
+def with_bands(
+    prices: Mapping[str, ResolvedPrice], ranges: list[PriceRange], settings: Mapping[str, str]
+) -> dict[str, ResolvedPrice]:
+    """Every price with the band its basis and the chosen assumption value give; prices of
+    another basis (exact, user, unknown) keep no band."""
+    by_basis: dict[str, PriceRange] = {r.basis: r for r in ranges}
+    out = dict(prices)
+    for name, price in prices.items():
+        found = by_basis.get(price.basis)
+        value = settings.get(found.assumption) if found is not None else None
+        if found is None or value is None or value not in found.values:
+            continue
+        out[name] = _with_band(price, found.values[value], (found.assumption, value), prices)
+    return out
+
+
 def resolve_prices(
     book: PriceBook,
     on: dt.date,
     *,
     overrides: Mapping[str, str] | None = None,
     user_book: PriceBook | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> ResolvedPrices:
     """Prices and tax rate on `on`; a user book and then --price overrides take precedence.
 
     A user book's item replaces the shipped one from its own first period on; before that the
-    shipped price stands. A user book with tax rates replaces the shipped rates.
+    shipped price stands. A user book with tax rates replaces the shipped rates. With
+    `settings`, each price that is not exact carries the band of the shipped book's
+    `price_ranges` for the assumption value chosen.
     """
     prices = {
         name: _resolve_item(item, on, book) or _before_first(item)
@@ -209,6 +262,7 @@ def resolve_prices(
     if user_book is not None:
         prices = _apply_user_book(prices, user_book, on)
     prices = _apply_overrides(prices, overrides or {})
+    prices = with_bands(prices, book.data.price_ranges, settings or {})
     user_rates = user_book is not None and bool(user_book.tax_rates)
     rates = user_book.tax_rates if user_book is not None and user_rates else book.tax_rates
     if not rates:

@@ -174,14 +174,47 @@ def lite_vs_full(summary: Forecast) -> Figure:
     return fig
 
 
+def _total_range(ax: Axes, i: int, info: PlanResult, first: bool) -> None:
+    """Plan `i`'s total (fees included) and its range over prices and portability."""
+    if info.range_jpy_excl_tax is None:
+        return
+    lo, hi = (_jpy(v) for v in info.range_jpy_excl_tax)
+    ax.bar(
+        [i],
+        [max(hi - lo, 0.0)],
+        bottom=[lo],
+        width=0.5,
+        color="lightgrey",
+        edgecolor="grey",
+        label=t("range.label") if first else None,
+    )
+    ax.plot(
+        [i - 0.25, i + 0.25],
+        [_jpy(info.total_jpy_excl_tax)] * 2,
+        color="black",
+        linewidth=1.5,
+        label=t("chart.total_excl_tax") if first else None,
+    )
+    ax.annotate(
+        f"¥{lo:,.0f} – ¥{hi:,.0f}",
+        (i, hi),
+        textcoords="offset points",
+        xytext=(0, 4),
+        ha="center",
+        fontsize=8,
+    )
+
+
 @with_chart_fonts
 def expected_range(summary: Forecast) -> Figure:
-    """Expected message charges per plan with the 95% range that number portability brings."""
+    """Per plan: the total's range over the prices that are not exact and number portability
+    (grey, fees included), and the expected message charges with their 95% portability range."""
     plans = summary.sendable_plans()
     fig = Figure(figsize=(7, 4.2))
     ax = fig.subplots()
     for i, p in enumerate(plans):
         info = summary.plans[p]
+        _total_range(ax, i, info, first=i == 0)
         mid = _jpy(info.expected_cost_jpy_excl_tax)
         lo, hi = info.interval_95_jpy_excl_tax or (mid, mid)
         ax.errorbar(
@@ -191,7 +224,7 @@ def expected_range(summary: Forecast) -> Figure:
             fmt="o",
             capsize=8,
             color="tab:blue",
-            label=t("chart.expected_95") if i == 0 else None,
+            label=t("chart.message_expected_95") if i == 0 else None,
         )
         ax.plot(
             [i],
@@ -202,11 +235,11 @@ def expected_range(summary: Forecast) -> Figure:
         )
     ax.set_xticks(range(len(plans)), plans)
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # zero-based, so plans compare by their true size
-    ax.set_title(t("chart.range_title"))
+    ax.set_title(t("chart.ranges_title"))
     ax.set_ylabel(t("chart.jpy_excl_tax"))
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig
 
 

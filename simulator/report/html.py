@@ -21,6 +21,7 @@ from simulator.report.fit_words import fit_words, lengths_words
 from simulator.report.words import (
     limit_words,
     plan_reason,
+    range_driver_texts,
     reason_meaning,
     warning_texts,
     words,
@@ -122,6 +123,7 @@ def environment() -> Environment:
         reason_meaning=reason_meaning,
         plan_reason=plan_reason,
         warning_texts=warning_texts,
+        range_driver_texts=range_driver_texts,
     )
     return env
 

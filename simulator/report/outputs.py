@@ -98,6 +98,7 @@ KPSIM_FILES = frozenset(
         "expected_range.png",
         "diff.json",
         "changes.parquet",
+        "kpsim.xlsx",
     }
 )
 """Every file a kpsim command writes under `--out`."""
@@ -301,17 +302,32 @@ def forecast_sinks(
     return sinks
 
 
-def write_report_files(out_dir: Path, summary: Forecast) -> dict[str, Path]:
-    """summary.json, the PNG charts, report.html and requests_<plan>.jsonl (from the
-    recipients.parquet already written), each written atomically."""
+def write_report_files(
+    out_dir: Path,
+    summary: Forecast,
+    *,
+    checked: pl.LazyFrame | None = None,
+    full_numbers: bool = False,
+) -> dict[str, Path]:
+    """summary.json, the PNG charts, report.html, requests_<plan>.jsonl and, given the
+    `checked` list, kpsim.xlsx (after recipients.parquet, which they read), each written
+    atomically."""
     from simulator.report.charts import write_charts  # matplotlib loads only when charts are drawn
     from simulator.report.html import render_html
+    from simulator.report.workbook import write_forecast_workbook
 
     written = {"summary": atomic.write_text(out_dir / "summary.json", to_json(summary))}
     charts = write_charts(summary, out_dir)
     written.update({name: path for name, path in charts.items()})
     written["report"] = atomic.write_text(out_dir / "report.html", render_html(summary, charts))
     written.update(write_requests_files(out_dir, summary, out_dir / OUTPUT_FILES["recipients"]))
+    if checked is not None:
+        written["workbook"] = write_forecast_workbook(
+            out_dir,
+            summary,
+            checked=checked if full_numbers else masked(checked),
+            priced=pl.scan_parquet(out_dir / OUTPUT_FILES["recipients"]),
+        )
     return written
 
 
@@ -337,5 +353,7 @@ def write_forecast_outputs(
         collect_streaming(sinks(rows, checked.lazy()))
     written = {name: out_dir / file for name, file in OUTPUT_FILES.items()}
     written["too_long"] = out_dir / TOO_LONG_FILE
-    written.update(write_report_files(out_dir, summary))
+    written.update(
+        write_report_files(out_dir, summary, checked=checked.lazy(), full_numbers=full_numbers)
+    )
     return written

@@ -11,7 +11,13 @@ from rich.text import Text
 from simulator.i18n import t
 from simulator.pricing.money import fmt_jpy
 from simulator.report.fit_words import fit_words, lengths_words
-from simulator.report.words import plan_reason, reason_meaning, warning_texts
+from simulator.report.words import (
+    plan_reason,
+    range_driver_texts,
+    range_text,
+    reason_meaning,
+    warning_texts,
+)
 from simulator.result.fee_words import fee_arithmetic
 from simulator.result.forecast import Forecast, PlanResult
 from simulator.result.shared import FIXED, REGISTERED, SenderDisplay
@@ -103,6 +109,7 @@ def comparison_table(summary: Forecast) -> Table:
             f"{fmt_jpy(p.interval_95_jpy_excl_tax[1])}"
         ),
     )
+    row(t("range.label"), range_text)
     for carrier in summary.carriers:
 
         def sees(p: PlanResult, c: str = carrier) -> str:
@@ -131,6 +138,17 @@ def rejects_table(summary: Forecast) -> Table | None:
             reason, f"{count:,}", reason_meaning(summary, reason), ", ".join(shown) or "–"
         )
     return table
+
+
+def range_driver_lines(summary: Forecast) -> list[Text]:
+    """Per sendable plan, what drives its range (one line per driver)."""
+    out = []
+    for name, plan in summary.plans.items():
+        drivers = range_driver_texts(plan) if plan.sendable else []
+        if drivers:
+            out.append(Text(f"{t('range.drivers')} ({name}):"))
+            out.extend(Text(f"  - {d}") for d in drivers)
+    return out
 
 
 def render_forecast(summary: Forecast) -> Group:
@@ -165,6 +183,7 @@ def render_forecast(summary: Forecast) -> Group:
                     )
                 )
             )
+    parts.extend(range_driver_lines(summary))
     rejects = rejects_table(summary)
     if rejects is not None:
         parts.append(rejects)

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 from simulator.i18n import current, has, t
-from simulator.result.forecast import Forecast
+from simulator.pricing.money import fmt_jpy
+from simulator.result.forecast import Forecast, PlanResult
 from simulator.rules.reasons import describe
 
 Say = Callable[[re.Match[str]], str]
@@ -96,3 +97,19 @@ def localised(code: str, fields: dict[str, str], english: str) -> str:
     if "reason" in shown:
         shown["reason"] = plan_reason(shown["reason"])
     return t(f"warning.{code}", current(), **shown) if has(f"warning.{code}") else english
+
+
+def range_driver_texts(plan: PlanResult) -> list[str]:
+    """What drives a plan's range, one line per driver, in the language in force."""
+    out = []
+    for d in plan.range_drivers:
+        fields = {**d.fields, **({"price": words(d.price)} if d.price else {})}
+        key = f"range_driver.{d.code}"
+        out.append(t(key, current(), **fields) if has(key) else d.text)
+    return out
+
+
+def range_text(plan: PlanResult) -> str:
+    """A plan's range as `¥low – ¥high` (– when unknown)."""
+    span = plan.range_jpy_excl_tax
+    return "–" if span is None else f"{fmt_jpy(span[0])} – {fmt_jpy(span[1])}"

@@ -83,6 +83,22 @@ class MessageFit(Model):
     """Units to cut from the longest too-long message so that every message fits."""
 
 
+class RangeDriver(Model):
+    """One thing that widens a plan's range: number portability, or a price that is not exact
+    (with the band an assumption gives it). `low_jpy`/`high_jpy` are how far it moves the
+    total's low and high ends (low <= 0 <= high); `code` and `fields` word it in a language
+    (`range_driver.<code>` in the catalogue), `text` is its English wording."""
+
+    code: str
+    price: str | None = None
+    assumption: str | None = None
+    """`name=value` of the assumption that chose the band."""
+    low_jpy: Yen
+    high_jpy: Yen
+    fields: dict[str, str] = Field(default_factory=dict)
+    text: str
+
+
 class PlanResult(Model):
     """One plan: sendable or why not, recipients, parts, charges, fees, totals and the 95%
     range number portability brings. Amounts are exact JPY (None when a price is unknown)."""
@@ -115,6 +131,11 @@ class PlanResult(Model):
     api_request: ApiRequest | None = None
     fit: MessageFit | None = None
     """Whether the messages fit the plan (None when the plan does not exist that day)."""
+    range_jpy_excl_tax: tuple[Yen, Yen] | None = None
+    """Where the total (fees included) may lie: the 95% portability interval widened by every
+    price that is not exact, each to the ends of its band (None when a price is unknown)."""
+    range_drivers: list[RangeDriver] = Field(default_factory=list)
+    """What makes the range wide, by code and price (sorted)."""
 
 
 class ForecastInput(Model):

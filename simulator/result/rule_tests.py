@@ -20,7 +20,7 @@ from pydantic import Field, model_validator
 
 from simulator.errors import NotApplicableError, RulesError
 from simulator.pricing.book import PriceBook, load_default_price_book
-from simulator.pricing.resolve import ResolvedPrices, resolve_prices
+from simulator.pricing.resolve import ResolvedPrices, resolve_prices, with_bands
 from simulator.result.explain import explain
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.dating import in_force
@@ -61,6 +61,12 @@ class Expected(Strict):
     price_per_part: Decimal | None = Field(default=None, ge=0, decimal_places=2)
     price_basis: PriceBasis | None = None
     amount: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    price_range: list[Decimal] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="for a price case: [low, high] of the amount's band (price_ranges)",
+    )
     error: str | None = Field(default=None, description="the error kind, e.g. not_applicable")
     error_says: str | None = None
     senders: list[SenderExpected] | None = Field(
@@ -76,7 +82,7 @@ class Expected(Strict):
     def _one_kind(self) -> Expected:
         routing = {"rule", "route", "sender", "charge", "price_per_part", "price_basis"}
         routing |= SENDER_FIELDS | REGISTRATION_FIELDS
-        if self.error is not None and self.model_fields_set & (routing | {"amount"}):
+        if self.error is not None and self.model_fields_set & (routing | {"amount", "price_range"}):
             raise ValueError("a case that expects an error expects nothing else")
         if self.error is None and self.error_says is not None:
             raise ValueError("error_says needs error")
@@ -126,16 +132,16 @@ class Case(Strict):
         if self.price is not None:
             if self.plan or self.carrier or self.number:
                 raise ValueError("a price case names `price` only, no plan, carrier or number")
-            extra = self.expect.model_fields_set - {"amount", "price_basis"}
+            extra = self.expect.model_fields_set - {"amount", "price_basis", "price_range"}
             if extra:
                 raise ValueError(
-                    f"a price case expects amount and price_basis, not {sorted(extra)}"
+                    f"a price case expects amount, price_basis and price_range, not {sorted(extra)}"
                 )
             return self
         if self.plan is None or (self.carrier is None and self.number is None):
             raise ValueError("a case needs plan and carrier (or number), or price")
-        if "amount" in self.expect.model_fields_set:
-            raise ValueError("amount is for price cases; use price_per_part")
+        if self.expect.model_fields_set & {"amount", "price_range"}:
+            raise ValueError("amount and price_range are for price cases; use price_per_part")
         if self.expect.error is None and self.expect.rule is None:
             raise ValueError("expect.rule is required: name the rule version that decides")
         return self
@@ -427,12 +433,20 @@ def run_case(
         actual, reached = _logistics(rs, loaded, settings)
         expected, mismatches = _compare(case.expect, actual)
         return CaseResult(loaded, expected, actual, mismatches, reached=reached)
+    band_reached: tuple[str, ...] = ()
     if case.price is not None:
         if resolved is None:
-            actual = {"amount": None, "price_basis": None}
+            actual = {"amount": None, "price_basis": None, "price_range": None}
         else:
-            price = resolved[case.price]
-            actual = {"amount": _jpy(price.unit_sen), "price_basis": price.basis}
+            price = with_bands(resolved.prices, book.data.price_ranges, settings)[case.price]
+            band = price.band_sen
+            actual = {
+                "amount": _jpy(price.unit_sen),
+                "price_basis": price.basis,
+                "price_range": None if band is None else [_jpy(band[0]), _jpy(band[1])],
+            }
+            if "price_range" in case.expect.model_fields_set and price.band_assumption:
+                band_reached = ("=".join(price.band_assumption),)
         period = _price_period(book, case.price, day)
     else:
         plan = case.plan or ""
@@ -468,7 +482,7 @@ def run_case(
                 f"error_says: expected the message to contain {expected['error_says']!r}, "
                 f"got {actual['error_says']!r}"
             )
-    return CaseResult(loaded, expected, actual, mismatches, decision, period)
+    return CaseResult(loaded, expected, actual, mismatches, decision, period, band_reached)
 
 
 def _logistics(
@@ -559,6 +573,9 @@ def coverage(
         for k, v in [item.split("=", 1)]
     }
     routed |= sender_named
+    banded = {r.assumption for r in book.data.price_ranges} - routed
+    values += [(a.id, v.id) for a in rs.assumptions.values() if a.id in banded for v in a.values]
+    routed |= banded
     outside = sorted(a.id for a in rs.assumptions.values() if a.modelled and a.id not in routed)
     areas = [
         CoverageArea("rule_versions", versions, [v for v in versions if v not in hit_versions]),

@@ -45,6 +45,7 @@ from simulator.result.forecast import (
     TaxUsed,
 )
 from simulator.result.lookup import carrier_lookup_option
+from simulator.result.price_range import parts_by_charge_class, plan_range
 from simulator.result.shared import ApiRequest, SenderDisplay, sender_shown
 from simulator.rules.api_request import api_request, given_values
 from simulator.rules.assumptions import modelled_settings, not_modelled
@@ -376,6 +377,19 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
     u = run.uncertain.filter(pl.col("plan") == plan).to_dicts()
     unc: dict[str, Any] = u[0] if u else {}
     expected, low, high = unc.get("expected_sen"), unc.get("low_sen"), unc.get("high_sen")
+    lines = fee_lines(run, plan)
+    span = (
+        None
+        if cost_sen is None or fee_sen is None
+        else plan_range(
+            cost_sen=cost_sen,
+            fee_sen=fee_sen,
+            interval_sen=None if low is None or high is None else (int(low), int(high)),
+            parts=parts_by_charge_class(priced),
+            fee_lines=lines if opts.sender_ids else [],
+            prices=prices,
+        )
+    )
     return PlanResult(
         sendable=True,
         reason=info["reason"],
@@ -390,7 +404,7 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
         else round(_yen(cost_sen) / recipients, 2),
         fixed_fees_jpy=sen_to_jpy(fee_sen),
         fixed_fees=fee_names,
-        fee_lines=fee_lines(run, plan),
+        fee_lines=lines,
         charge_classes=sorted(set(rows["charge_class"].drop_nulls().to_list())),
         price_basis=basis,
         total_jpy_excl_tax=sen_to_jpy(total_sen),
@@ -409,6 +423,8 @@ def plan_result(run: ForecastRun, plan: str) -> PlanResult:
             api_request(run.ruleset, plan, opts.as_of, settings, _given(run))
         ),
         fit=fit,
+        range_jpy_excl_tax=None if span is None else (_yen(span.low_sen), _yen(span.high_sen)),
+        range_drivers=[] if span is None else span.drivers,
     )
 
 

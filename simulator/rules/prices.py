@@ -72,6 +72,30 @@ class TaxRate(Strict):
     note: str | None = None
 
 
+class PriceBand(Strict):
+    """The range of an amount under one assumption value: each end is the amount times a
+    factor, or the amount of another price item on the same day (`low_item`)."""
+
+    low_factor: Decimal | None = Field(default=None, ge=0, le=1)
+    low_item: Identifier | None = None
+    high_factor: Decimal = Field(default=Decimal(1), ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _one_low_end(self) -> PriceBand:
+        if (self.low_factor is None) == (self.low_item is None):
+            raise ValueError("give exactly one of low_factor and low_item")
+        return self
+
+
+class PriceRange(Strict):
+    """How far a price of `basis` may lie from its amount: the band each value of the
+    assumption `assumption` gives (`price_ranges` of prices.yaml)."""
+
+    basis: Literal["upper_bound", "assumed_unchanged"]
+    assumption: Identifier
+    values: dict[Identifier, PriceBand] = Field(min_length=1)
+
+
 class PriceBookFile(Strict):
     currency: Literal["JPY"] = "JPY"
     credit_jpy: Decimal | None = Field(default=None, gt=0, decimal_places=2)
@@ -81,6 +105,8 @@ class PriceBookFile(Strict):
     note: str | None = None
     items: list[PriceItem] = Field(default_factory=list)
     tax_rates: list[TaxRate] = Field(default_factory=list)
+    price_ranges: list[PriceRange] = Field(default_factory=list)
+    """The band around each price that is not exact; a basis without one has no band."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +277,7 @@ def price_problems(book: PriceBook, ruleset: RuleSet) -> list[tuple[int, str]]:
                 for s in period.sources
                 if s not in ruleset.sources
             ]
+    out += _range_problems(book, ruleset)
     for rate in book.data.tax_rates:
         out += [
             (1, f"tax rate from {rate.effective_from}: source {s!r} is not in sources.yaml")
@@ -266,6 +293,42 @@ def price_problems(book: PriceBook, ruleset: RuleSet) -> list[tuple[int, str]]:
             (1, f"assumption {name} value {v.id!r} is not a rounding kpsim implements")
             for v in rounding.values
             if v.id not in TAX_ROUNDINGS
+        ]
+    return out
+
+
+def _range_problems(book: PriceBook, ruleset: RuleSet) -> list[tuple[int, str]]:
+    """Price ranges must name a known assumption, give a band for each of its values exactly,
+    and take a low end only from a known item; one range per basis."""
+    out: list[tuple[int, str]] = []
+    bases = [r.basis for r in book.data.price_ranges]
+    out += [
+        (1, f"price_ranges: basis {b} is given twice")
+        for b in sorted(set(bases))
+        if bases.count(b) > 1
+    ]
+    for r in book.data.price_ranges:
+        assumption = ruleset.assumptions.get(r.assumption)
+        if assumption is None:
+            out.append(
+                (
+                    1,
+                    f"price_ranges ({r.basis}): assumption {r.assumption} is not in assumptions.yaml",
+                )
+            )
+            continue
+        values = {v.id for v in assumption.values}
+        if set(r.values) != values:
+            out.append(
+                (
+                    1,
+                    f"price_ranges ({r.basis}): the bands must be exactly the values of {r.assumption}: {', '.join(sorted(values))}",
+                )
+            )
+        out += [
+            (1, f"price_ranges ({r.basis}) {value}: low_item {band.low_item!r} is not a price item")
+            for value, band in r.values.items()
+            if band.low_item is not None and band.low_item not in book.items
         ]
     return out
 
