@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -30,6 +30,7 @@ from simulator.numbers.classify import (
     fast_values,
 )
 from simulator.numbers.counts import ListCounts
+from simulator.numbers.integer_tail import IntegerTail, build_integer_tail, tail_rows
 from simulator.numbers.normalise import (
     Grammar,
     Steps,
@@ -145,6 +146,32 @@ class CheckSetup:
     def lookup(self) -> str | None:
         column = self.source.carrier_column
         return self.inputs[column] if column is not None else None
+
+    @cached_property
+    def integer_tail(self) -> IntegerTail | None:
+        """The integer tail of `check_batch` (None with a carrier-lookup column: the lookup
+        is string work on every row anyway)."""
+        if self.lookup is not None:
+            return None
+        return build_integer_tail(
+            self.region, self.rules, self._check_probes, [p for p, _ in self.rules.not_issued]
+        )
+
+    def _check_probes(self, probes: pl.DataFrame) -> pl.DataFrame:
+        """The string path on cells of one `raw` column (the other input columns null)."""
+        frame = pl.DataFrame(
+            {
+                ROW: pl.int_range(1, probes.height + 1, eager=True).cast(pl.UInt64),
+                **{
+                    name: probes["raw"] if name == self.source.phone_column else None
+                    for name in self.source.columns
+                },
+            }
+        )
+        rows = checked_strings(frame, self)
+        return rows.select("raw", "e164", *PART_SCHEMA_CODED).select(
+            "raw", "e164", *(pl.col(c).cast(pl.Categorical) for c in PART_SCHEMA_CODED)
+        )
 
 
 class CheckOptions(TypedDict, total=False):
@@ -417,6 +444,7 @@ def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> ListCounts:
 
 
 CODED = ("number_class", "repair", "allocated_carrier", "carrier", "carrier_source")
+PART_SCHEMA_CODED = (*CODED, "reject_reason")
 PART_SCHEMA: dict[str, pl.DataType] = {
     ROW: pl.UInt64(),
     KEY: pl.Int64(),
@@ -432,10 +460,10 @@ def e164_from_key(key: pl.Expr) -> pl.Expr:
     return pl.when(key.is_not_null()).then(pl.lit("+") + key.cast(pl.String))
 
 
-def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
-    examples of each reject reason known before duplicates are found."""
-    rows = (
+def checked_strings(batch: pl.DataFrame, setup: CheckSetup) -> pl.DataFrame:
+    """`row`, `raw`, `e164`, the CODED columns and `reject_reason` of a batch, by the string
+    pipeline."""
+    return (
         checked_rows(batch.lazy(), setup)
         .select(
             pl.col(ROW).cast(pl.UInt64),
@@ -446,13 +474,54 @@ def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, p
         )
         .collect(engine="in-memory")
     )
-    part = rows.select(
+
+
+def coded_part(rows: pl.DataFrame) -> pl.DataFrame:
+    """PART_SCHEMA columns of `checked_strings` rows."""
+    return rows.select(
         ROW,
         duplicate_key(pl.col("e164")).alias(KEY),
         *(pl.col(name).cast(pl.Categorical) for name in CODED),
         pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
     )
-    return part, examples_query(rows.lazy()).collect(engine="in-memory")
+
+
+def check_batch(
+    batch: pl.DataFrame, setup: CheckSetup, *, integer_tail: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
+    examples of each reject reason known before duplicates are found. Plain national mobile
+    numbers take the integer tail (`simulator.numbers.integer_tail`) unless `integer_tail` is
+    False; the other rows, the string path."""
+    tail = setup.integer_tail if integer_tail else None
+    if tail is None:
+        rows = checked_strings(batch, setup)
+        return coded_part(rows), examples_query(rows.lazy()).collect(engine="in-memory")
+    taken, decided = tail_rows(batch, tail, setup.source.phone_column)
+    rows = checked_strings(batch.filter(~taken), setup)
+    fast = pl.concat(
+        [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided], how="horizontal"
+    )
+    part = pl.concat(
+        [
+            fast.select(ROW, KEY, *CODED, pl.col("reject_reason").alias(REASON)),
+            coded_part(rows),
+        ]
+    ).sort(ROW)
+    rejected = pl.concat(
+        [
+            fast.filter(pl.col("reject_reason").is_not_null()).select(
+                ROW,
+                e164_from_key(pl.col(KEY)).alias("e164"),
+                pl.lit(None, dtype=pl.String).alias("raw"),
+                pl.col("reject_reason").cast(pl.String),
+            ),
+            rows.filter(pl.col("reject_reason").is_not_null()).select(
+                ROW, "e164", "raw", "reject_reason"
+            ),
+        ]
+    ).sort(ROW)
+    return part, examples_query(rejected.lazy()).collect(engine="in-memory")
 
 
 def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
