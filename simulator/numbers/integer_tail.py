@@ -1,6 +1,6 @@
 """The integer tail: plain national mobile numbers checked by integer arithmetic and one gather.
 
-A cell that, with `-` removed, is the trunk prefix then a national number of the mobile length
+A cell that, stripped and with `-` and spaces removed, is the trunk prefix then a national number of the mobile length
 (it casts to Int64: digits only) is looked up by its national number's first `WIDTH` digits in
 a table built once from kpsim's own expressions: the fast-path test (`fast_steps`) decides which
 prefixes are plain mobile numbers whatever the later digits (probed with many suffixes; any
@@ -117,8 +117,16 @@ def build_integer_tail(
 
 def tail_rows(frame: pl.DataFrame, tail: IntegerTail, phone: str) -> tuple[pl.Series, pl.DataFrame]:
     """(which rows of `frame` the tail decides, their `_key` (the E.164 digits as Int64) and
-    outcome columns), from the `phone` column; the other rows take the string path."""
-    digits = frame.select(pl.col(phone).cast(pl.String).str.replace_all("-", "", literal=True))
+    outcome columns), from the `phone` column; the other rows take the string path. The string
+    path ignores surrounding whitespace and reads only the digits of a cell without letters,
+    `+`, `.` or 18 digits, so `-` and spaces between digits change nothing."""
+    digits = frame.select(
+        pl.col(phone)
+        .cast(pl.String)
+        .str.strip_chars()
+        .str.replace_all("-", "", literal=True)
+        .str.replace_all(" ", "", literal=True)
+    )
     national = digits.to_series().cast(pl.Int64, strict=False)
     low, high = 10 ** (tail.length - 1), 10**tail.length
     plain = (

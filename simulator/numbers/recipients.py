@@ -32,11 +32,13 @@ from simulator.numbers.classify import (
 from simulator.numbers.counts import ListCounts
 from simulator.numbers.integer_tail import IntegerTail, build_integer_tail, tail_rows
 from simulator.numbers.normalise import (
+    NON_ASCII,
     Grammar,
     Steps,
     apply_steps,
     build_grammar,
     fold_rows,
+    folded_expr,
     normalise_text,
     split_prefix,
 )
@@ -230,13 +232,14 @@ def setup_check(
     )
 
 
-def checked_rows(lf: pl.LazyFrame, setup: CheckSetup) -> pl.LazyFrame:
+def checked_rows(lf: pl.LazyFrame, setup: CheckSetup, *, fast: bool = True) -> pl.LazyFrame:
     """Rows of the source (with `row`) plus `raw`, the derived columns, `_reason` and
     `_carrier_reason`; row-wise only, so any slice of the list gives its slice of the result."""
     lf = lf.rename(dict(setup.inputs)).with_columns(
         pl.col(setup.phone).cast(pl.String).alias("raw")
     )
-    lf = classify_numbers(lf, grammar=setup.grammar, region=setup.region, rules=setup.rules)
+    classified = classify_numbers if fast else classify_in_full
+    lf = classified(lf, grammar=setup.grammar, region=setup.region, rules=setup.rules)
     return resolve_carriers(
         lf, carriers=setup.carriers, country_code=setup.region.country_code, lookup=setup.lookup
     )
@@ -264,13 +267,22 @@ def check_recipients(
     return checked_columns(lf, setup)
 
 
+def classify_in_full(
+    lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
+) -> pl.LazyFrame:
+    """`classify_numbers` without its fast path (which only shortcuts the full path), for the
+    rows the integer tail has left; rows stay in `row` order."""
+    columns = lf.collect_schema().names()
+    return lf.pipe(slow_rows, grammar, region, rules).sort(ROW).select(*columns, *DERIVED)
+
+
 def classify_numbers(
     lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
 ) -> pl.LazyFrame:
     """Plain national mobile numbers (digits and hyphens) take a fast path; every other row
     (dirty text, landlines, foreign and invalid numbers) is filtered off and cleaned and
     classified in full on its own (NFKC only on its non-ASCII rows); the two parts are
-    concatenated and put back in `row` order (a sort, no join)."""
+    concatenated and put back in `row` order (a gather, no join)."""
     lf = apply_steps(lf, fast_steps("raw", region, rules)).cache()
     is_fast = pl.col("_fast")
     fast = lf.filter(is_fast).select(
@@ -280,11 +292,7 @@ def classify_numbers(
     slow = (
         lf.filter(~is_fast)
         .select(ROW, "raw")
-        .with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
-        .pipe(fold_rows, "raw", FOLDED)
-        .pipe(normalise_text, FOLDED, grammar, fold=False)
-        .pipe(split_prefix, grammar)
-        .pipe(classify, region, rules)
+        .pipe(slow_rows, grammar, region, rules)
         .sort(ROW)
         .select(*DERIVED)
     )
@@ -301,6 +309,20 @@ def classify_numbers(
         how="horizontal",
     ).select(pl.col(*DERIVED).gather(pl.col(AT)))
     return pl.concat([lf.drop(FAST_COLUMNS, strict=False), derived], how="horizontal")
+
+
+def slow_rows(
+    lf: pl.LazyFrame, grammar: Grammar, region: RegionTables, rules: ClassRules
+) -> pl.LazyFrame:
+    """The full path: fold (NFKC on non-ASCII rows only), clean, split the prefix, classify
+    (row order changes: see `fold_rows`)."""
+    return (
+        lf.with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
+        .pipe(fold_rows, "raw", FOLDED)
+        .pipe(normalise_text, FOLDED, grammar, fold=False)
+        .pipe(split_prefix, grammar)
+        .pipe(classify, region, rules)
+    )
 
 
 FAST_COLUMNS = ("_fast", "_fnsn", "_fe164", "_fclass", "_freason")
@@ -460,11 +482,11 @@ def e164_from_key(key: pl.Expr) -> pl.Expr:
     return pl.when(key.is_not_null()).then(pl.lit("+") + key.cast(pl.String))
 
 
-def checked_strings(batch: pl.DataFrame, setup: CheckSetup) -> pl.DataFrame:
+def checked_strings(batch: pl.DataFrame, setup: CheckSetup, *, fast: bool = True) -> pl.DataFrame:
     """`row`, `raw`, `e164`, the CODED columns and `reject_reason` of a batch, by the string
-    pipeline."""
+    pipeline (`fast=False`: without its fast-path test, for rows the integer tail left)."""
     return (
-        checked_rows(batch.lazy(), setup)
+        checked_rows(batch.lazy(), setup, fast=fast)
         .select(
             pl.col(ROW).cast(pl.UInt64),
             "raw",
@@ -497,10 +519,27 @@ def check_batch(
     if tail is None:
         rows = checked_strings(batch, setup)
         return coded_part(rows), examples_query(rows.lazy()).collect(engine="in-memory")
-    taken, decided = tail_rows(batch, tail, setup.source.phone_column)
-    rows = checked_strings(batch.filter(~taken), setup)
+    phone = setup.source.phone_column
+    taken, decided = tail_rows(batch, tail, phone)
+    rest = batch.filter(~taken)
+    non_ascii = rest[phone].cast(pl.String).str.contains(NON_ASCII).fill_null(False)
+    folded = rest.filter(non_ascii).select(ROW, folded_expr(pl.col(phone)).alias(phone))
+    taken_folded, decided_folded = tail_rows(folded, tail, phone)
+    left = pl.Series([True] * rest.height, dtype=pl.Boolean).scatter(
+        non_ascii.arg_true().filter(taken_folded), False
+    )
+    rows = checked_strings(rest.filter(left), setup, fast=False)
     fast = pl.concat(
-        [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided], how="horizontal"
+        [
+            pl.concat(
+                [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided],
+                how="horizontal",
+            ),
+            pl.concat(
+                [folded.select(pl.col(ROW).cast(pl.UInt64)).filter(taken_folded), decided_folded],
+                how="horizontal",
+            ),
+        ]
     )
     part = pl.concat(
         [

@@ -63,6 +63,23 @@ def test_the_integer_tail_checks_every_national_prefix_as_the_string_path(as_of:
     assert_tail_changes_nothing(frame, as_of)
 
 
+@pytest.mark.parametrize(
+    "phones",
+    [
+        ["060-1001-2345"],
+        ["09012345678", "080-1234-5678"],
+        ["03-1234-5678"],
+        ["０９０１２３４５６７８"],
+    ],
+)
+def test_lists_the_tail_takes_whole_or_not_at_all_are_checked_as_the_string_path(
+    phones: list[str],
+) -> None:
+    frame = pl.DataFrame({"phone": phones}, schema={"phone": pl.String})
+    for as_of in DATES:
+        assert_tail_changes_nothing(frame, as_of)
+
+
 def test_a_carrier_lookup_column_keeps_the_string_path() -> None:
     setup = setup_check(
         messy_list(1, rows=50), as_of=DATES[1], phone_column="phone", carrier_column="carrier"
