@@ -168,7 +168,9 @@ def _batches(source: RecipientSource, batch_rows: int) -> Iterator[pl.DataFrame]
 def _checked_batches(
     setup: CheckSetup, batch_rows: int
 ) -> Iterator[tuple[int, tuple[pl.DataFrame, pl.DataFrame]]]:
-    """`check_batch` of each batch, in order, with WORKERS batches in flight."""
+    """`check_batch` of each batch, in order, with WORKERS batches in flight (the integer
+    tail's table is built first, once)."""
+    _ = setup.integer_tail
     with ThreadPoolExecutor(WORKERS) as pool:
         pending: deque[tuple[int, Future[tuple[pl.DataFrame, pl.DataFrame]]]] = deque()
         for batch in _batches(setup.source, batch_rows):

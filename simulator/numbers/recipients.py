@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -30,12 +30,15 @@ from simulator.numbers.classify import (
     fast_values,
 )
 from simulator.numbers.counts import ListCounts
+from simulator.numbers.integer_tail import IntegerTail, build_integer_tail, tail_rows
 from simulator.numbers.normalise import (
+    NON_ASCII,
     Grammar,
     Steps,
     apply_steps,
     build_grammar,
     fold_rows,
+    folded_expr,
     normalise_text,
     split_prefix,
 )
@@ -147,6 +150,32 @@ class CheckSetup:
         column = self.source.carrier_column
         return self.inputs[column] if column is not None else None
 
+    @cached_property
+    def integer_tail(self) -> IntegerTail | None:
+        """The integer tail of `check_batch` (None with a carrier-lookup column: the lookup
+        is string work on every row anyway)."""
+        if self.lookup is not None:
+            return None
+        return build_integer_tail(
+            self.region, self.rules, self._check_probes, [p for p, _ in self.rules.not_issued]
+        )
+
+    def _check_probes(self, probes: pl.DataFrame) -> pl.DataFrame:
+        """The string path on cells of one `raw` column (the other input columns null)."""
+        frame = pl.DataFrame(
+            {
+                ROW: pl.int_range(1, probes.height + 1, eager=True).cast(pl.UInt64),
+                **{
+                    name: probes["raw"] if name == self.source.phone_column else None
+                    for name in self.source.columns
+                },
+            }
+        )
+        rows = checked_strings(frame, self)
+        return rows.select("raw", "e164", *PART_SCHEMA_CODED).select(
+            "raw", "e164", *(pl.col(c).cast(pl.Categorical) for c in PART_SCHEMA_CODED)
+        )
+
 
 class CheckOptions(TypedDict, total=False):
     """How to read and check a list, as `setup_check` takes them."""
@@ -204,13 +233,14 @@ def setup_check(
     )
 
 
-def checked_rows(lf: pl.LazyFrame, setup: CheckSetup) -> pl.LazyFrame:
+def checked_rows(lf: pl.LazyFrame, setup: CheckSetup, *, fast: bool = True) -> pl.LazyFrame:
     """Rows of the source (with `row`) plus `raw`, the derived columns, `_reason` and
     `_carrier_reason`; row-wise only, so any slice of the list gives its slice of the result."""
     lf = lf.rename(dict(setup.inputs)).with_columns(
         pl.col(setup.phone).cast(pl.String).alias("raw")
     )
-    lf = classify_numbers(lf, grammar=setup.grammar, region=setup.region, rules=setup.rules)
+    classified = classify_numbers if fast else classify_in_full
+    lf = classified(lf, grammar=setup.grammar, region=setup.region, rules=setup.rules)
     return resolve_carriers(
         lf, carriers=setup.carriers, country_code=setup.region.country_code, lookup=setup.lookup
     )
@@ -238,13 +268,22 @@ def check_recipients(
     return checked_columns(lf, setup)
 
 
+def classify_in_full(
+    lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
+) -> pl.LazyFrame:
+    """`classify_numbers` without its fast path (which only shortcuts the full path), for the
+    rows the integer tail has left; rows stay in `row` order."""
+    columns = lf.collect_schema().names()
+    return lf.pipe(slow_rows, grammar, region, rules).sort(ROW).select(*columns, *DERIVED)
+
+
 def classify_numbers(
     lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
 ) -> pl.LazyFrame:
     """Plain national mobile numbers (digits and hyphens) take a fast path; every other row
     (dirty text, landlines, foreign and invalid numbers) is filtered off and cleaned and
     classified in full on its own (NFKC only on its non-ASCII rows); the two parts are
-    concatenated and put back in `row` order (a sort, no join)."""
+    concatenated and put back in `row` order (a gather, no join)."""
     lf = apply_steps(lf, fast_steps("raw", region, rules)).cache()
     is_fast = pl.col("_fast")
     fast = lf.filter(is_fast).select(
@@ -254,11 +293,7 @@ def classify_numbers(
     slow = (
         lf.filter(~is_fast)
         .select(ROW, "raw")
-        .with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
-        .pipe(fold_rows, "raw", FOLDED)
-        .pipe(normalise_text, FOLDED, grammar, fold=False)
-        .pipe(split_prefix, grammar)
-        .pipe(classify, region, rules)
+        .pipe(slow_rows, grammar, region, rules)
         .sort(ROW)
         .select(*DERIVED)
     )
@@ -275,6 +310,20 @@ def classify_numbers(
         how="horizontal",
     ).select(pl.col(*DERIVED).gather(pl.col(AT)))
     return pl.concat([lf.drop(FAST_COLUMNS, strict=False), derived], how="horizontal")
+
+
+def slow_rows(
+    lf: pl.LazyFrame, grammar: Grammar, region: RegionTables, rules: ClassRules
+) -> pl.LazyFrame:
+    """The full path: fold (NFKC on non-ASCII rows only), clean, split the prefix, classify
+    (row order changes: see `fold_rows`)."""
+    return (
+        lf.with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
+        .pipe(fold_rows, "raw", FOLDED)
+        .pipe(normalise_text, FOLDED, grammar, fold=False)
+        .pipe(split_prefix, grammar)
+        .pipe(classify, region, rules)
+    )
 
 
 FAST_COLUMNS = ("_fast", "_fnsn", "_fe164", "_fclass", "_freason")
@@ -420,6 +469,7 @@ def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> ListCounts:
 
 
 CODED = ("number_class", "repair", "allocated_carrier", "carrier", "carrier_source")
+PART_SCHEMA_CODED = (*CODED, "reject_reason")
 PART_SCHEMA: dict[str, pl.DataType] = {
     ROW: pl.UInt64(),
     KEY: pl.Int64(),
@@ -436,11 +486,11 @@ def e164_from_key(key: pl.Expr) -> pl.Expr:
     return pl.when(key.is_not_null()).then(pl.lit("+") + key.cast(pl.String))
 
 
-def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
-    examples of each reject reason known before duplicates are found."""
-    rows = (
-        checked_rows(batch.lazy(), setup)
+def checked_strings(batch: pl.DataFrame, setup: CheckSetup, *, fast: bool = True) -> pl.DataFrame:
+    """`row`, `raw`, `e164`, the CODED columns and `reject_reason` of a batch, by the string
+    pipeline (`fast=False`: without its fast-path test, for rows the integer tail left)."""
+    return (
+        checked_rows(batch.lazy(), setup, fast=fast)
         .select(
             pl.col(ROW).cast(pl.UInt64),
             "raw",
@@ -451,14 +501,72 @@ def check_batch(batch: pl.DataFrame, setup: CheckSetup) -> tuple[pl.DataFrame, p
         )
         .collect(engine="in-memory")
     )
-    part = rows.select(
+
+
+def coded_part(rows: pl.DataFrame) -> pl.DataFrame:
+    """PART_SCHEMA columns of `checked_strings` rows."""
+    return rows.select(
         ROW,
         duplicate_key(pl.col("e164")).alias(KEY),
         *(pl.col(name).cast(pl.Categorical) for name in CODED),
         "lookup_unmatched",
         pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
     )
-    return part, examples_query(rows.lazy()).collect(engine="in-memory")
+
+
+def check_batch(
+    batch: pl.DataFrame, setup: CheckSetup, *, integer_tail: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
+    examples of each reject reason known before duplicates are found. Plain national mobile
+    numbers take the integer tail (`simulator.numbers.integer_tail`) unless `integer_tail` is
+    False; the other rows, the string path."""
+    tail = setup.integer_tail if integer_tail else None
+    if tail is None:
+        rows = checked_strings(batch, setup)
+        return coded_part(rows), examples_query(rows.lazy()).collect(engine="in-memory")
+    phone = setup.source.phone_column
+    taken, decided = tail_rows(batch, tail, phone)
+    rest = batch.filter(~taken)
+    non_ascii = rest[phone].cast(pl.String).str.contains(NON_ASCII).fill_null(False)
+    folded = rest.filter(non_ascii).select(ROW, folded_expr(pl.col(phone)).alias(phone))
+    taken_folded, decided_folded = tail_rows(folded, tail, phone)
+    left = pl.Series([True] * rest.height, dtype=pl.Boolean).scatter(
+        non_ascii.arg_true().filter(taken_folded), False
+    )
+    rows = checked_strings(rest.filter(left), setup, fast=False)
+    fast = pl.concat(
+        [
+            pl.concat(
+                [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided],
+                how="horizontal",
+            ),
+            pl.concat(
+                [folded.select(pl.col(ROW).cast(pl.UInt64)).filter(taken_folded), decided_folded],
+                how="horizontal",
+            ),
+        ]
+    )
+    part = pl.concat(
+        [
+            fast.select(ROW, KEY, *CODED, pl.col("reject_reason").alias(REASON)),
+            coded_part(rows),
+        ]
+    ).sort(ROW)
+    rejected = pl.concat(
+        [
+            fast.filter(pl.col("reject_reason").is_not_null()).select(
+                ROW,
+                e164_from_key(pl.col(KEY)).alias("e164"),
+                pl.lit(None, dtype=pl.String).alias("raw"),
+                pl.col("reject_reason").cast(pl.String),
+            ),
+            rows.filter(pl.col("reject_reason").is_not_null()).select(
+                ROW, "e164", "raw", "reject_reason"
+            ),
+        ]
+    ).sort(ROW)
+    return part, examples_query(rejected.lazy()).collect(engine="in-memory")
 
 
 def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:

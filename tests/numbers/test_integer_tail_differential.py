@@ -1,0 +1,123 @@
+"""The integer tail gives every checked column exactly as the string path does.
+
+`check_batch` decides plain national mobile numbers (digits and `-` only) by integer arithmetic
+and a prefix table built from the string pipeline; the other rows take the string path. Here
+the streamed check with the tail is compared row by row, and summary by summary, with the same
+check with the tail switched off: on generated messy lists, on cells chosen to be awkward, on
+one number for every national prefix, on dates before and after 060 numbers were issued, and
+under hypothesis over digit-and-hyphen cells and arbitrary text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from functools import partial
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fast_path_differential import AWKWARD, DATES, assert_same_rows, cells, messy_list
+
+import simulator.engine.stream as stream
+from simulator.engine.stream import check_list
+from simulator.numbers.integer_tail import WIDTH
+from simulator.numbers.recipients import CheckedList, check_batch, setup_check
+
+
+def checked(frame: pl.DataFrame, as_of: dt.date, *, tail: bool, **options: str) -> CheckedList:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stream, "check_batch", partial(check_batch, integer_tail=tail))
+        return check_list(frame, as_of=as_of, batch_rows=700, **options)  # type: ignore[arg-type]
+
+
+def assert_tail_changes_nothing(frame: pl.DataFrame, as_of: dt.date, **options: str) -> None:
+    with_tail = checked(frame, as_of, tail=True, **options)
+    without = checked(frame, as_of, tail=False, **options)
+    assert_same_rows(with_tail.frame.collect(), without.frame.collect())
+    assert with_tail.summarise() == without.summarise()
+
+
+def every_prefix(seed: int) -> list[str]:
+    """One trunk-prefixed 10-digit number for every 3-digit national prefix, written with and
+    without hyphens, plus numbers around the edges of the integer range."""
+    rng = random.Random(seed)
+    out = []
+    for head in range(100, 1000):
+        tail = "".join(rng.choice("0123456789") for _ in range(7))
+        out += [f"0{head}{tail}", f"0{head}-{tail[:4]}-{tail[4:]}", f"-0{head}{tail}-"]
+    return [*out, "01000000000", "09999999999", "00999999999", "+09012345678", "0-"]
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
+def test_the_integer_tail_checks_a_messy_list_as_the_string_path(as_of: dt.date) -> None:
+    frame = messy_list(5, rows=3000)
+    assert_tail_changes_nothing(frame, as_of, phone_column="phone")
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
+def test_the_integer_tail_checks_every_national_prefix_as_the_string_path(as_of: dt.date) -> None:
+    phones = every_prefix(7) + AWKWARD
+    frame = pl.DataFrame({"phone": phones * 2}, schema={"phone": pl.String})
+    assert_tail_changes_nothing(frame, as_of)
+
+
+@pytest.mark.parametrize(
+    "phones",
+    [
+        ["060-1001-2345"],
+        ["09012345678", "080-1234-5678"],
+        ["03-1234-5678"],
+        ["０９０１２３４５６７８"],
+    ],
+)
+def test_lists_the_tail_takes_whole_or_not_at_all_are_checked_as_the_string_path(
+    phones: list[str],
+) -> None:
+    frame = pl.DataFrame({"phone": phones}, schema={"phone": pl.String})
+    for as_of in DATES:
+        assert_tail_changes_nothing(frame, as_of)
+
+
+def test_a_carrier_lookup_column_keeps_the_string_path() -> None:
+    setup = setup_check(
+        messy_list(1, rows=50), as_of=DATES[1], phone_column="phone", carrier_column="carrier"
+    )
+    assert setup.integer_tail is None
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
+def test_the_prefix_table_agrees_with_the_string_path_on_random_numbers(as_of: dt.date) -> None:
+    frame = pl.DataFrame({"phone": ["09012345678"]}, schema={"phone": pl.String})
+    setup = setup_check(frame, as_of=as_of)
+    tail = setup.integer_tail
+    assert tail is not None
+    low = 10 ** (WIDTH - 1)
+    keys = [low + i for i, code in enumerate(tail.codes) if code is not None]
+    assert keys, "the table decides no prefix"
+    rng = random.Random(11)
+    raws = [
+        f"0{key}{rng.randrange(10 ** (tail.length - WIDTH)):0{tail.length - WIDTH}d}"
+        for key in keys
+    ]
+    rebuilt = setup._check_probes(pl.DataFrame({"raw": raws}, schema={"raw": pl.String}))
+    expected = tail.outcomes.select(pl.all().gather(tail.codes.gather([k - low for k in keys])))
+    assert_same_rows(rebuilt.drop("raw", "e164"), expected)
+    assert rebuilt["e164"].to_list() == [f"+{tail.country_code}{raw[1:]}" for raw in raws]
+
+
+plain_cells = st.one_of(
+    st.from_regex(r"\A-?0[0-9]{2,3}-?[0-9]{3,4}-?[0-9]{4}-?\Z", fullmatch=True),
+    st.from_regex(r"\A[-+0-9]{0,14}\Z", fullmatch=True),
+    cells,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(plain_cells, min_size=1, max_size=40), st.sampled_from(DATES))
+def test_any_cells_are_checked_by_the_integer_tail_as_by_the_string_path(
+    texts: list[str], as_of: dt.date
+) -> None:
+    frame = pl.DataFrame({"phone": texts}, schema={"phone": pl.String})
+    assert_tail_changes_nothing(frame, as_of)
