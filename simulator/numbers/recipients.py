@@ -549,7 +549,14 @@ def check_batch(
     )
     part = pl.concat(
         [
-            fast.select(ROW, KEY, *CODED, pl.col("reject_reason").alias(REASON)),
+            fast.select(
+                ROW,
+                KEY,
+                *CODED,
+                # the tail is off when the list has a lookup column: nothing to leave unmatched
+                pl.lit(False).alias("lookup_unmatched"),
+                pl.col("reject_reason").alias(REASON),
+            ),
             coded_part(rows),
         ]
     ).sort(ROW)
