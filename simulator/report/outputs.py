@@ -98,7 +98,7 @@ KPSIM_FILES = frozenset(
         "expected_range.png",
         "diff.json",
         "changes.parquet",
-        "kpsim.xlsx",
+        "kpsim.xlsx",  # workbook.WORKBOOK_FILE (xlsxwriter loads only when one is written)
     }
 )
 """Every file a kpsim command writes under `--out`."""

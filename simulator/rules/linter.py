@@ -518,7 +518,6 @@ CROSS_FILE_CHECKS: tuple[Check, ...] = (
     check_outcomes,
     check_plan_invariants,
     check_carrier_names,
-    check_api,
 )
 """Run when every reference resolves; `check_combinations` then runs if they find nothing."""
 
@@ -528,8 +527,10 @@ FILE_CHECKS: tuple[Check, ...] = (
     check_prices,
     check_porting,
     check_sender_ids,
+    check_api,
 )
-"""The rule files beyond routing, plans, carriers, assumptions, sources and api: always run."""
+"""Checks of one file (api's against prices.yaml) that never hide the combination check: always
+run."""
 
 
 def lint_ruleset(rs: RuleSet) -> list[Finding]:

@@ -78,6 +78,7 @@ def test_out_writes_every_row_as_parquet_and_the_rejects_as_csv(
     assert rejects.height == summary["rejected"]
     assert set(rejects["status"].to_list()) == {"rejected"}
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "kpsim.xlsx",
         "recipients.parquet",
         "rejects.csv",
     ]

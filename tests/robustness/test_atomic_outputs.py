@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def assert_complete(path: Path) -> None:
         assert data.rstrip().endswith(b"</html>"), path
     elif path.suffix == ".png":
         assert data.startswith(b"\x89PNG") and data[-8:-4] == b"IEND", path
+    elif path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as workbook:
+            assert workbook.testzip() is None, path
     else:
         raise AssertionError(f"unexpected output {path.name}")
 

@@ -196,7 +196,11 @@ def test_a_new_set_replaces_the_whole_old_one_and_keeps_the_users_own_files(
     out = tmp_path / "out"
     assert kpsim_here(*FORECAST, LIST, "--phone-column", "phone", "--out", out).code == 0
     assert kpsim_here(*CHECK, LIST, "--phone-column", "phone", "--out", out).code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["recipients.parquet", "rejects.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "kpsim.xlsx",
+        "recipients.parquet",
+        "rejects.csv",
+    ]
     (out / "notes.txt").write_text("mine")
     assert kpsim_here(*CHECK, LIST, "--phone-column", "phone", "--out", out).code == 0
     assert (out / "notes.txt").read_text() == "mine"

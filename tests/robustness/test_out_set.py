@@ -29,6 +29,8 @@ SET = {
     "cost_by_plan_and_carrier.png",
     "lite_vs_full.png",
     "expected_range.png",
+    "kpsim.xlsx",
+    "too_long.csv",
 }
 
 

@@ -76,7 +76,7 @@ def test_the_shipped_rules_pass_every_check() -> None:
 
 def test_every_rule_file_has_a_check() -> None:
     checked = {c.__name__.removeprefix("check_") for c in linter.FILE_CHECKS}
-    assert checked == {"numbering", "segmentation", "prices", "porting", "sender_ids"}
+    assert checked == {"numbering", "segmentation", "prices", "porting", "sender_ids", "api"}
 
 
 @pytest.mark.parametrize("code", list(FindingCode), ids=str)
