@@ -10,6 +10,7 @@ import contextlib
 import glob
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -41,10 +42,26 @@ def remove_stale(target: Path) -> list[Path]:
     return removed
 
 
+_stopped = threading.Event()
+
+
+def stop_writing() -> None:
+    """From now on a thread that would write (or report why a write failed) waits for good:
+    an interrupt is removing the run's files and ends the process (`simulator.scratch`)."""
+    _stopped.set()
+
+
+def hold_if_stopped() -> None:
+    """Wait for good after `stop_writing`, so a folder being removed is never made again."""
+    if _stopped.is_set():
+        threading.Event().wait()
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to `target`; on success it replaces `target` in one rename."""
     target = Path(target)
+    hold_if_stopped()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target)
     fd, tmp_name = tempfile.mkstemp(

@@ -20,9 +20,11 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from simulator import atomic
 from simulator.atomic import alive
 from simulator.errors import InputError
 
@@ -115,9 +117,22 @@ def critical() -> Iterator[None]:
 def cleanup() -> None:
     """Remove this process's scratch folder and every tracked path (on an interrupt), after
     any `critical` step under way has finished."""
+    atomic.stop_writing()
     _critical.acquire(timeout=30)
     for path in list(_tracked) + ([_root] if _root is not None else []):
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_while_written(path)
         else:
             path.unlink(missing_ok=True)
+
+
+def _remove_while_written(folder: Path, patience: float = 0.5) -> None:
+    """Remove `folder` although polars' writer threads may still be adding files to it (an
+    interrupt does not stop them): a file created during one pass makes its `rmdir` fail, so
+    pass again until the folder is gone; once it is, nothing can be written into it."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)

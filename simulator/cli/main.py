@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from simulator import scratch
+from simulator import atomic, scratch
 from simulator._version import __version__
 from simulator.cli import interrupts
 from simulator.cli.common import stderr
@@ -96,6 +96,16 @@ def _empty_out(args: list[str]) -> bool:
     return False
 
 
+def _dispatch(args: list[str]) -> None:
+    if _empty_out(args):
+        raise UsageError(
+            "--out is empty", hint="give a folder, e.g. --out report/", code="empty_out"
+        )
+    code = app(args=args, prog_name="kpsim", standalone_mode=False)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -103,13 +113,11 @@ def run(argv: list[str] | None = None) -> None:
         interrupts.install("--json" in args)
     scratch.sweep_stale()
     try:
-        if _empty_out(args):
-            raise UsageError(
-                "--out is empty", hint="give a folder, e.g. --out report/", code="empty_out"
-            )
-        code = app(args=args, prog_name="kpsim", standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        try:
+            _dispatch(args)
+        except BaseException:
+            atomic.hold_if_stopped()  # an interrupt's one line is the only thing printed
+            raise
     except KpsimError as err:
         if os.environ.get("KPSIM_DEBUG"):
             raise
