@@ -54,15 +54,23 @@ def _headed(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: t(HEADERS[c]) for c in frame.columns if c in HEADERS})
 
 
-def _capped(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.head(EXCEL_MAX_ROWS)
+def _capped(rows: pl.LazyFrame, sheet: str, notes: list[tuple[str, str, object]]) -> pl.DataFrame:
+    """The rows a sheet can hold; when there are more, a note for the summary sheet says how
+    many it shows of how many (every row is still in recipients.parquet and rejects.csv)."""
+    head = rows.head(EXCEL_MAX_ROWS + 1).collect()
+    if head.height > EXCEL_MAX_ROWS:
+        total = rows.select(pl.len()).collect().item()
+        shown = t("workbook.item.sheet_capped", shown=f"{EXCEL_MAX_ROWS:,}", total=f"{total:,}")
+        notes.append((t("workbook.section.list"), sheet, shown))
+    return head.head(EXCEL_MAX_ROWS)
 
 
-def _rejects(checked: pl.LazyFrame) -> pl.DataFrame:
+def _rejects(checked: pl.LazyFrame) -> pl.LazyFrame:
     """Rejected rows: number, the list's columns, reason and its meaning in the language."""
     schema = checked.collect_schema()
-    rows = checked.filter(pl.col("status") == "rejected").collect()
-    meanings = {r: describe(r, current()) for r in rows["reject_reason"].drop_nulls().unique()}
+    rows = checked.filter(pl.col("status") == "rejected")
+    reasons = rows.select(pl.col("reject_reason").drop_nulls().unique()).collect()
+    meanings = {r: describe(r, current()) for r in reasons["reject_reason"]}
     return rows.select(
         *LIST_COLUMNS,
         *input_columns(schema),
@@ -186,18 +194,27 @@ def write_forecast_workbook(
     come masked unless --full-numbers (`priced`: the recipients.parquet just written)."""
     ok = checked.filter(pl.col("status") != "rejected")
     per_recipient = (
-        _list_rows(ok)
-        .join(_priced_rows(priced), on="row", how="inner")
-        .sort("row", "plan")
-        .collect()
+        _list_rows(ok).join(_priced_rows(priced), on="row", how="inner").sort("row", "plan")
     )
+    return _write_sheets(out_dir, per_recipient, _rejects(checked), forecast_summary(summary))
+
+
+def _write_sheets(
+    out_dir: Path, recipients: pl.LazyFrame, rejects: pl.LazyFrame, summary: pl.DataFrame
+) -> Path:
+    """The recipients and rejects sheets, each capped at Excel's rows, then the summary with
+    a note for any sheet that was capped."""
+    notes: list[tuple[str, str, object]] = []
+    sheets = [
+        (name, _headed(_capped(rows, name, notes)))
+        for name, rows in (
+            (t("workbook.sheet.recipients"), recipients),
+            (t("workbook.sheet.rejects"), rejects),
+        )
+    ]
     return _write(
         out_dir / WORKBOOK_FILE,
-        [
-            (t("workbook.sheet.recipients"), _headed(_capped(per_recipient))),
-            (t("workbook.sheet.rejects"), _headed(_capped(_rejects(checked)))),
-            (t("workbook.sheet.summary"), forecast_summary(summary)),
-        ],
+        [*sheets, (t("workbook.sheet.summary"), pl.concat([_summary_rows(notes), summary]))],
     )
 
 
@@ -208,11 +225,4 @@ def write_check_workbook(out_dir: Path, summary: CheckSummary, *, checked: pl.La
     every_row = checked.select(
         *LIST_COLUMNS, *input_columns(schema), *FOUND_COLUMNS, *CHECK_COLUMNS
     ).sort("row")
-    return _write(
-        out_dir / WORKBOOK_FILE,
-        [
-            (t("workbook.sheet.recipients"), _headed(_capped(every_row.collect()))),
-            (t("workbook.sheet.rejects"), _headed(_capped(_rejects(checked)))),
-            (t("workbook.sheet.summary"), check_summary(summary)),
-        ],
-    )
+    return _write_sheets(out_dir, every_row, _rejects(checked), check_summary(summary))

@@ -60,6 +60,34 @@ def test_forecast_out_writes_a_workbook_with_recipients_rejects_and_summary(
     assert rejects[headers("reason_meaning")[0]].null_count() == 0
 
 
+@pytest.mark.parametrize("command", ["forecast", "check"])
+def test_a_sheet_beyond_excels_rows_is_capped_and_the_summary_says_so(
+    kpsim: Kpsim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setattr("simulator.report.workbook.EXCEL_MAX_ROWS", 100)
+    out = tmp_path / "out"
+    code = forecast_out(kpsim, out)[0] if command == "forecast" else check_out(kpsim, out)
+    assert code == 0
+    book = sheets(out / "kpsim.xlsx")
+    assert book["recipients"].height == book["rejects"].height == 100
+    assert book["recipients"][headers("row")[0]].to_list() == sorted(
+        book["recipients"][headers("row")[0]].to_list()
+    )
+    notes = book["summary"].filter(pl.col(t("workbook.col.item", "en")).is_in(list(book)[:2]))
+    total = "5,574" if command == "forecast" else "2,000"
+    assert notes[t("workbook.col.value", "en")].to_list() == [
+        t("workbook.item.sheet_capped", "en", shown="100", total=total),
+        t("workbook.item.sheet_capped", "en", shown="100", total="142"),
+    ]
+
+
+def test_a_sheet_within_excels_rows_has_no_capped_note(kpsim: Kpsim, tmp_path: Path) -> None:
+    assert forecast_out(kpsim, tmp_path / "out")[0] == 0
+    summary = sheets(tmp_path / "out" / "kpsim.xlsx")["summary"]
+    assert summary[t("workbook.col.section", "en")][0] == t("workbook.section.list", "en")
+    assert summary[t("workbook.col.item", "en")][0] == t("workbook.item.file", "en")
+
+
 def test_forecast_and_check_workbooks_share_their_column_names_and_rejects(
     kpsim: Kpsim, tmp_path: Path
 ) -> None:
