@@ -24,7 +24,13 @@ from simulator.i18n import t
 from simulator.numbers.reasons import describe
 from simulator.numbers.recipients import read_recipients
 from simulator.progress import Meter
-from simulator.report.outputs import OUTPUT_FILES, check_out_dir, output_set, output_sinks
+from simulator.report.outputs import (
+    OUTPUT_FILES,
+    check_out_dir,
+    output_set,
+    output_sinks,
+    rejects_rows,
+)
 from simulator.report.workbook import WORKBOOK_FILE, write_check_workbook
 from simulator.result.check import CheckInput, CheckSummary
 from simulator.rules.assumptions import modelled_settings, resolve_settings
@@ -43,12 +49,11 @@ def check_sinks(
 ) -> list[pl.LazyFrame]:
     """recipients.parquet (every row, checked) and rejects.csv (rejected rows without nested
     columns, UTF-8 with BOM), as `output_sinks` writes them."""
-    flat = [name for name, dtype in checked.collect_schema().items() if not dtype.is_nested()]
     return output_sinks(
         out,
         stack,
         recipients=checked,
-        rejects=checked.filter(pl.col("status") == "rejected").select(flat),
+        rejects=rejects_rows(checked),
         full_numbers=full_numbers,
         bom=True,
     )

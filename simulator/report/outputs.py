@@ -257,10 +257,11 @@ def with_sender_shown(
     return rows.with_columns(shown.alias("sender_shown"))
 
 
-def forecast_rejects(checked: pl.LazyFrame) -> pl.LazyFrame:
-    return checked.filter(pl.col("status") == "rejected").select(
-        "row", "raw", "number_class", "reject_reason"
-    )
+def rejects_rows(checked: pl.LazyFrame) -> pl.LazyFrame:
+    """rejects.csv of either command: the rejected rows with every column of the checked list
+    (kpsim's, then the list's own such as 顧客番号/氏名) except nested ones, which CSV lacks."""
+    flat = [name for name, dtype in checked.collect_schema().items() if not dtype.is_nested()]
+    return checked.filter(pl.col("status") == "rejected").select(flat)
 
 
 def too_long_sink(
@@ -292,7 +293,7 @@ def forecast_sinks(
                 out_dir,
                 stack,
                 recipients=with_sender_shown(rows, sender=sender, kp_sender=kp_sender),
-                rejects=forecast_rejects(checked),
+                rejects=rejects_rows(checked),
                 full_numbers=full_numbers,
                 bom=True,
             ),

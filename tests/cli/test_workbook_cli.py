@@ -99,6 +99,18 @@ def test_forecast_and_check_workbooks_share_their_column_names_and_rejects(
     assert check["rejects"].equals(forecast["rejects"])
 
 
+def test_forecast_and_check_write_the_same_rejects_csv_with_the_lists_own_columns(
+    kpsim: Kpsim, tmp_path: Path
+) -> None:
+    assert forecast_out(kpsim, tmp_path / "f")[0] == 0
+    assert check_out(kpsim, tmp_path / "c") == 0
+    forecast, check = (tmp_path / "f" / "rejects.csv"), (tmp_path / "c" / "rejects.csv")
+    assert forecast.read_bytes() == check.read_bytes()
+    rejects = pl.read_csv(forecast)
+    assert rejects.height == 142
+    assert {"customer_id", "name", "reject_reason"} <= set(rejects.columns)
+
+
 @pytest.mark.parametrize("command", ["forecast", "check"])
 def test_numbers_are_masked_in_the_workbook_unless_full_numbers(
     kpsim: Kpsim, tmp_path: Path, command: str
