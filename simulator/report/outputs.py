@@ -265,11 +265,33 @@ def rejects_rows(checked: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def too_long_sink(
-    out_dir: Path, stack: contextlib.ExitStack[Any], rows: pl.LazyFrame, *, full_numbers: bool
+    out_dir: Path,
+    stack: contextlib.ExitStack[Any],
+    rows: pl.LazyFrame,
+    checked: pl.LazyFrame,
+    *,
+    full_numbers: bool,
 ) -> pl.LazyFrame:
     """A lazy sink of too_long.csv (UTF-8 with a BOM, for Excel): the priced rows whose
-    message is too long for their plan, numbers masked unless `full_numbers`."""
-    long = rows.filter(pl.col("plan_status") == "too_long").select(TOO_LONG_COLUMNS)
+    message is too long for their plan, then the phone as the list gave it and the list's own
+    columns (顧客番号, 氏名: what the template filled in), numbers masked unless `full_numbers`."""
+    schema = checked.collect_schema()
+    own = [
+        name
+        for name, dtype in schema.items()
+        if name == "row"
+        or (
+            name not in KPSIM_COLUMNS
+            and name not in TOO_LONG_COLUMNS
+            and name != "lookup_unmatched"
+            and not dtype.is_nested()
+        )
+    ]
+    long = (
+        rows.filter(pl.col("plan_status") == "too_long")
+        .select(TOO_LONG_COLUMNS)
+        .join(checked.select(own), on="row", how="left", maintain_order="left")
+    )
     if not full_numbers:
         long = masked(long)
     path = stack.enter_context(atomic.atomic_path(out_dir / TOO_LONG_FILE))
@@ -297,7 +319,7 @@ def forecast_sinks(
                 full_numbers=full_numbers,
                 bom=True,
             ),
-            too_long_sink(out_dir, stack, rows, full_numbers=full_numbers),
+            too_long_sink(out_dir, stack, rows, checked, full_numbers=full_numbers),
         ]
 
     return sinks

@@ -54,7 +54,9 @@ def test_a_plan_not_yet_available_has_no_fit() -> None:
     assert run(FIVE, on="2017-06-01").summary.plans["lite"].fit is None
 
 
-def test_out_writes_the_too_long_rows_masked_with_a_bom(tmp_path: Path) -> None:
+def test_out_writes_the_too_long_rows_masked_with_a_bom_and_the_lists_columns(
+    tmp_path: Path,
+) -> None:
     result = run(LONG_FOR_TWO, on="2026-12-01", message="{name}様")
     write_forecast_outputs(
         tmp_path, rows=result.rows, checked=result.checked, summary=result.summary
@@ -62,7 +64,10 @@ def test_out_writes_the_too_long_rows_masked_with_a_bom(tmp_path: Path) -> None:
     raw = (tmp_path / "too_long.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = pl.read_csv(raw)
-    assert rows.columns == ["row", "plan", "e164", "carrier", "encoding", "units"]
+    assert rows.columns[:6] == ["row", "plan", "e164", "carrier", "encoding", "units"]
+    assert set(rows.columns[6:]) == {"raw", "name", "input_carrier"}  # the list's own
+    assert rows["name"].to_list() == ["長" * 70] * 4
     assert sorted(rows["plan"].unique()) == ["full", "lite"]
     assert rows.height == 4 and set(rows["units"]) == {71}
     assert all("****" in e for e in rows["e164"])
+    assert all("****" in e for e in rows["raw"])
