@@ -31,25 +31,32 @@ from simulator.result.document import to_json
 
 def print_diff(diff: Diff) -> None:
     stdout.print(
-        f"{diff.from_.isoformat()} → {diff.to.isoformat()}: {diff.recipients_changed:,} of "
-        f"{diff.rows_ok_to:,} recipients change route, sender or charge; "
-        f"message charges change by {fmt_jpy(diff.cost_delta_jpy_excl_tax)} (excl. tax)",
+        i18n.t(
+            "diff.headline",
+            a=diff.from_.isoformat(),
+            b=diff.to.isoformat(),
+            changed=f"{diff.recipients_changed:,}",
+            recipients=f"{diff.rows_ok_to:,}",
+            delta=fmt_jpy(diff.cost_delta_jpy_excl_tax),
+        ),
         markup=False,
     )
     if diff.input.phone_column is not None:
+        file = diff.input.file or i18n.t("report.text.the_list")
         stdout.print(
-            f"{diff.input.file or 'the list'}: numbers read from column "
-            f"{diff.input.phone_column!r}"
+            i18n.t("report.text.numbers_from", file=file, column=diff.input.phone_column)
             + (
-                f", carriers from column {diff.input.carrier_column!r}"
+                i18n.t("report.text.carriers_from", column=diff.input.carrier_column)
                 if diff.input.carrier_column
                 else ""
             ),
             markup=False,
         )
-    table = Table(title="Changes by plan and carrier", title_justify="left")
-    for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost Δ excl. tax"):
-        table.add_column(col, justify="left" if col in ("plan", "carrier") else "right")
+    table = Table(title=i18n.t("diff.table.title"), title_justify="left")
+    for col in ("plan", "carrier", "recipients", "route", "sender", "charge", "cost_delta"):
+        table.add_column(
+            i18n.t(f"diff.table.{col}"), justify="left" if col in ("plan", "carrier") else "right"
+        )
     for carrier, plans in diff.by_carrier.items():
         for plan, c in plans.items():
             table.add_row(
@@ -64,14 +71,21 @@ def print_diff(diff: Diff) -> None:
     stdout.print(table)
     for t in diff.rule_versions:
         stdout.print(
-            f"{t.plan}/{t.carrier}: {t.from_rule} → {t.to_rule} ({t.recipients:,} recipients)",
+            i18n.t(
+                "diff.rule_version",
+                plan=t.plan,
+                carrier=t.carrier,
+                a=t.from_rule,
+                b=t.to_rule,
+                recipients=f"{t.recipients:,}",
+            ),
             markup=False,
         )
         for src in t.to_sources:
-            stdout.print(f"    source: {src}", markup=False)
+            stdout.print(i18n.t("diff.source", source=src), markup=False)
     for kind, examples in diff.examples.items():
         for ex in examples:
-            stdout.print(f"  e.g. {kind}: {ex}", markup=False)
+            stdout.print(i18n.t("diff.example", kind=kind, example=ex), markup=False)
     for plan, change in diff.by_plan.items():
         stdout.print(
             i18n.t(
@@ -110,7 +124,7 @@ def print_diff(diff: Diff) -> None:
             markup=False,
         )
     for plan, reason in diff.plans_not_compared.items():
-        stdout.print(f"{plan} not compared: {reason}", markup=False)
+        stdout.print(i18n.t("diff.not_compared", plan=plan, reason=reason), markup=False)
     for n in diff.notices:
         stdout.print(i18n.t("facts.explain.warning", text=localised(n.code, n.fields, n.text)), markup=False)  # fmt: skip
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from cli_runner import REPO, Kpsim
 
+from simulator.i18n import t
+
 LIST = str(REPO / "datasets" / "sample_recipients.csv")
 SIDES = ("--from", "2019-01-01", "--to", "2026-12-01")
 
@@ -52,3 +54,14 @@ def test_forecast_fees_carry_their_arithmetic(kpsim: Kpsim) -> None:
     )
     _, out, _ = kpsim(*args)
     assert "¥100,000 = 2 started 30-day periods (31 days) × 1 sender ID × ¥50,000" in out
+
+
+def test_diff_text_is_in_japanese_with_lang_ja(kpsim: Kpsim) -> None:
+    code, out, _ = kpsim("diff", LIST, *SIDES, "--lang", "ja")
+    assert code == 0
+    words = " ".join(out.split())
+    for key in ("diff.table.title", "diff.table.recipients", "diff.table.cost_delta"):
+        assert t(key, "ja") in words
+    assert "件のうち" in words and "出典:" in words
+    for english in ("recipients change", "Changes by plan", "numbers read from", "source:"):
+        assert english not in words
