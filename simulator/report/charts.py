@@ -239,7 +239,10 @@ def expected_range(summary: Forecast) -> Figure:
     ax.set_ylabel(t("chart.jpy_excl_tax"))
     ax.yaxis.set_major_formatter(YEN)
     if ax.get_legend_handles_labels()[0]:  # no plan sendable: nothing to name, no warning
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        # below the axes: inside, it would cover the highest plan's range box
+        ax.legend(
+            frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2
+        )
     return fig
 
 
