@@ -86,6 +86,10 @@ def language(lang: Lang | str | None) -> Iterator[Lang]:
         _current.reset(token)
 
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML has it (7x faster: the catalogue is read by every run)."""
+
+
 @functools.cache
 def catalogue() -> dict[str, dict[Lang, str]]:
     """Every key of every catalogue file; a key defined twice is a packaging bug."""
@@ -94,7 +98,7 @@ def catalogue() -> dict[str, dict[Lang, str]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         for key, texts in data.items():
             if key in merged:
                 raise RuntimeError(f"catalogue key {key!r} is defined twice ({entry.name})")
