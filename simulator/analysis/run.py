@@ -100,7 +100,11 @@ def _check_options(opts: ForecastOptions) -> None:
     if opts.period_days <= 0:
         raise UsageError("--period-days must be at least 1")
     if not opts.message:
-        raise UsageError("the message is empty", hint="give --message TEXT or --message-file F")
+        raise UsageError(
+            "the message is empty",
+            hint="give --message TEXT or --message-file F",
+            code="empty_message",
+        )
 
 
 def forecast(

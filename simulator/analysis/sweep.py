@@ -312,7 +312,11 @@ class PlanRate:
 def message_text(message: str | None) -> str:
     """The text one message carries; placeholders vary per recipient, so a sweep refuses them."""
     if not message:
-        raise UsageError("the message is empty", hint="give message=TEXT or a MessageLength axis")
+        raise UsageError(
+            "the message is empty",
+            hint="give message=TEXT or a MessageLength axis",
+            code="empty_message",
+        )
     text = fixed_text(message)
     if text is None:
         raise UsageError(

@@ -13,7 +13,7 @@ import polars as pl
 from pydantic import Field
 
 from simulator.analysis.run import ForecastOptions, RecipientInput, forecast
-from simulator.errors import KpsimError
+from simulator.errors import KpsimError, UsageError
 from simulator.message.count import count_parts
 from simulator.message.fit import longest_by_encoding
 from simulator.message.profiles import Profile, load_segmentation_rules, profile_for
@@ -177,6 +177,12 @@ def count_message(
     """`kpsim message` and `simulator.message`: `text` counted under each plan on `as_of`, over
     the recipients of `source` when given (the message forecast on it, so the counts are the
     forecast's)."""
+    if not text:
+        raise UsageError(
+            "the message is empty",
+            hint="give the text, or a file that holds it",
+            code="empty_message",
+        )
     rs = load_ruleset(rules_dir)
     settings = resolve_settings(rs, assume)
     chosen = rs.plan_ids(plans)

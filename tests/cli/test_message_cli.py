@@ -76,3 +76,11 @@ def test_a_plan_not_yet_available_says_when_it_starts(kpsim: Kpsim) -> None:
         "available": False,
         "reason": "plan starts 2018-06-25",
     }
+
+
+def test_an_empty_message_is_a_usage_error_as_in_forecast(kpsim: Kpsim) -> None:
+    code, doc = kpsim.json("message", "", "--as-of", "2026-12-01")
+    assert code == 2
+    assert (doc["kind"], doc["code"]) == ("usage", "empty_message")
+    code, forecast = kpsim.json("forecast", LIST, "--message", "", "--as-of", "2026-12-01")
+    assert (code, forecast["code"]) == (2, "empty_message")
