@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter  # type: ignore[import-untyped]
 
 from simulator import atomic
 from simulator.i18n import current, t
@@ -170,6 +169,8 @@ def check_summary(summary: CheckSummary) -> pl.DataFrame:
 
 def _write(path: Path, sheets: list[tuple[str, pl.DataFrame]]) -> Path:
     """The sheets into one workbook, atomically; headers frozen, columns sized to fit."""
+
+    import xlsxwriter  # type: ignore[import-untyped]  # only runs that write a workbook load it
 
     def write(tmp: Path) -> None:
         with xlsxwriter.Workbook(str(tmp)) as book:
