@@ -61,10 +61,10 @@ def test_forecast_out_writes_a_workbook_with_recipients_rejects_and_summary(
 
 
 @pytest.mark.parametrize("command", ["forecast", "check"])
-def test_a_sheet_beyond_excels_rows_is_capped_and_the_summary_says_so(
+def test_a_sheet_beyond_its_row_limit_is_capped_and_the_summary_says_so(
     kpsim: Kpsim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    monkeypatch.setattr("simulator.report.workbook.EXCEL_MAX_ROWS", 100)
+    monkeypatch.setattr("simulator.report.workbook.SHEET_MAX_ROWS", 100)
     out = tmp_path / "out"
     code = forecast_out(kpsim, out)[0] if command == "forecast" else check_out(kpsim, out)
     assert code == 0
@@ -81,7 +81,7 @@ def test_a_sheet_beyond_excels_rows_is_capped_and_the_summary_says_so(
     ]
 
 
-def test_a_sheet_within_excels_rows_has_no_capped_note(kpsim: Kpsim, tmp_path: Path) -> None:
+def test_a_sheet_within_its_row_limit_has_no_capped_note(kpsim: Kpsim, tmp_path: Path) -> None:
     assert forecast_out(kpsim, tmp_path / "out")[0] == 0
     summary = sheets(tmp_path / "out" / "kpsim.xlsx")["summary"]
     assert summary[t("workbook.col.section", "en")][0] == t("workbook.section.list", "en")
