@@ -24,8 +24,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from simulator import atomic
-from simulator.atomic import alive
+from simulator.atomic import alive, stop_writing
 from simulator.errors import InputError
 
 _root: Path | None = None
@@ -117,7 +116,7 @@ def critical() -> Iterator[None]:
 def cleanup() -> None:
     """Remove this process's scratch folder and every tracked path (on an interrupt), after
     any `critical` step under way has finished."""
-    atomic.stop_writing()
+    stop_writing()
     _critical.acquire(timeout=30)
     for path in list(_tracked) + ([_root] if _root is not None else []):
         if path.is_dir() and not path.is_symlink():

@@ -21,6 +21,7 @@ from simulator.engine.stream import collect_streaming
 from simulator.errors import UsageError
 from simulator.privacy import mask_expr, mask_phone_like_expr
 from simulator.report.requests_file import is_requests_file, write_requests_files
+from simulator.report.workbook import WORKBOOK_FILE, input_columns, write_forecast_workbook
 from simulator.result.document import to_json
 from simulator.result.forecast import Forecast
 from simulator.result.shared import sender_shown_expr
@@ -98,7 +99,7 @@ KPSIM_FILES = frozenset(
         "expected_range.png",
         "diff.json",
         "changes.parquet",
-        "kpsim.xlsx",  # workbook.WORKBOOK_FILE (xlsxwriter loads only when one is written)
+        WORKBOOK_FILE,
     }
 )
 """Every file a kpsim command writes under `--out`."""
@@ -276,17 +277,7 @@ def too_long_sink(
     message is too long for their plan, then the phone as the list gave it and the list's own
     columns (顧客番号, 氏名: what the template filled in), numbers masked unless `full_numbers`."""
     schema = checked.collect_schema()
-    own = [
-        name
-        for name, dtype in schema.items()
-        if name == "row"
-        or (
-            name not in KPSIM_COLUMNS
-            and name not in TOO_LONG_COLUMNS
-            and name != "lookup_unmatched"
-            and not dtype.is_nested()
-        )
-    ]
+    own = ["row", "raw", *(c for c in input_columns(schema) if not schema[c].is_nested())]
     long = (
         rows.filter(pl.col("plan_status") == "too_long")
         .select(TOO_LONG_COLUMNS)
@@ -337,7 +328,6 @@ def write_report_files(
     atomically."""
     from simulator.report.charts import write_charts  # matplotlib loads only when charts are drawn
     from simulator.report.html import render_html
-    from simulator.report.workbook import write_forecast_workbook
 
     written = {"summary": atomic.write_text(out_dir / "summary.json", to_json(summary))}
     charts = write_charts(summary, out_dir)

@@ -206,7 +206,7 @@ def write_forecast_workbook(
 def _write_sheets(
     out_dir: Path, recipients: pl.LazyFrame, rejects: pl.LazyFrame, summary: pl.DataFrame
 ) -> Path:
-    """The recipients and rejects sheets, each capped at Excel's rows, then the summary with
+    """The recipients and rejects sheets, each capped at SHEET_MAX_ROWS, then the summary with
     a note for any sheet that was capped."""
     notes: list[tuple[str, str, object]] = []
     sheets = [
