@@ -157,8 +157,11 @@ def count_rows(source: RecipientSource) -> int:
 
 
 def _batches(source: RecipientSource, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """Row batches of the columns the check reads (`row`, the phone and any lookup column);
+    the others are zipped back later from a second scan."""
+    read = list(dict.fromkeys([ROW, source.phone_column, *filter(None, [source.carrier_column])]))
     try:
-        yield from source.frame.collect_batches(chunk_size=batch_rows)
+        yield from source.frame.select(read).collect_batches(chunk_size=batch_rows)
     except pl.exceptions.PolarsError as exc:
         if is_read_error(exc):
             raise read_error(source.path, exc) from None

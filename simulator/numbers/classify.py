@@ -23,6 +23,8 @@ from simulator.numbers.tables import (
 )
 
 MOBILE_TYPE = "MOBILE"
+LEADING_ZERO_RESTORED = "leading_zero_restored"
+"""The repair of a mobile number written without its trunk prefix."""
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ def classify_steps(region: RegionTables, rules: ClassRules) -> Steps:
     ok_number = pl.col("number_class").is_in([R.MOBILE, R.NON_SMS, R.INTERNATIONAL])
     repair = (
         pl.when(ok_number & pl.col("_no_trunk") & home & (pl.col("_type") == MOBILE_TYPE))
-        .then(pl.lit("leading_zero_restored"))
+        .then(pl.lit(LEADING_ZERO_RESTORED))
         .when(ok_number & pl.col("_float"))
         .then(pl.lit("float_suffix_removed"))
     )

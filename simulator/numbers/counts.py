@@ -10,7 +10,7 @@ class ListCounts(BaseModel):
     with masked examples and a description of each reject reason. Every mapping is ordered by
     count (most first), then by name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rows_in: int
     ok: int

@@ -16,8 +16,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from simulator.numbers.classify import ClassRules, fast_path, fast_steps
-from simulator.numbers.normalise import apply_steps
+from simulator.numbers.classify import LEADING_ZERO_RESTORED, ClassRules, fast_path, fast_steps
+from simulator.numbers.normalise import (
+    MIN_RUN,
+    WRITTEN_DIGITS,
+    Grammar,
+    apply_steps,
+    digits_expr,
+    prefix_steps,
+)
 from simulator.numbers.tables import RegionTables
 
 WIDTH = 5
@@ -26,6 +33,7 @@ MIN_DEPTH = 3
 """Leading digits whose fast-path outcome is probed for being independent of the rest."""
 RANDOM_PROBES = 24
 OUTCOME = "_outcome"
+KEY = "_key"
 
 Check = Callable[[pl.DataFrame], pl.DataFrame]
 """The string pipeline on a frame of one `raw` column: its checked columns, row by row."""
@@ -115,41 +123,83 @@ def build_integer_tail(
     )
 
 
+def plain_national(text: pl.Series, tail: IntegerTail) -> pl.Series:
+    """The national number (Int64) of each cell that is the trunk prefix then a national number
+    of the mobile length, digits only; null for any other cell."""
+    low, high = 10 ** (tail.length - 1), 10**tail.length
+    national = text.cast(pl.Int64, strict=False)
+    plain = (
+        (text.str.len_bytes() == len(tail.trunk) + tail.length)
+        & text.str.starts_with(tail.trunk)
+        & (national >= low)
+        & (national < high)
+    ).fill_null(False)
+    return pl.select(pl.when(plain).then(national)).to_series()
+
+
 def tail_rows(frame: pl.DataFrame, tail: IntegerTail, phone: str) -> tuple[pl.Series, pl.DataFrame]:
     """(which rows of `frame` the tail decides, their `_key` (the E.164 digits as Int64) and
     outcome columns), from the `phone` column; the other rows take the string path. The string
-    path ignores surrounding whitespace and reads only the digits of a cell without letters,
-    `+`, `.` or 18 digits, so `-` and spaces between digits change nothing."""
-    digits = frame.select(
-        pl.col(phone)
-        .cast(pl.String)
-        .str.strip_chars()
-        .str.replace_all("-", "", literal=True)
-        .str.replace_all(" ", "", literal=True)
+    path reads only the digits of a cell without letters, `+`, `.` or 18 digits, so `-` between
+    digits changes nothing: cells that are digits already are read as they are, the others with
+    `-` removed (literal string functions on the rows that need them)."""
+    text = frame[phone].cast(pl.String)
+    national = plain_national(text, tail)
+    again = national.is_null().arg_true()
+    national = national.scatter(
+        again, plain_national(text.gather(again).str.replace_all("-", "", literal=True), tail)
     )
-    national = digits.to_series().cast(pl.Int64, strict=False)
-    low, high = 10 ** (tail.length - 1), 10**tail.length
-    plain = (
-        (digits.to_series().str.len_bytes() == len(tail.trunk) + tail.length)
-        & digits.to_series().str.starts_with(tail.trunk)
-        & (national >= low)
-        & (national < high)
+    return decide(national, None, tail)
+
+
+def decide(
+    national: pl.Series, no_trunk: pl.Series | None, tail: IntegerTail
+) -> tuple[pl.Series, pl.DataFrame]:
+    """(which national numbers the table decides, their `_key` and outcome columns); `no_trunk`
+    marks numbers written without their trunk prefix (`leading_zero_restored`)."""
+    head = national // 10 ** (tail.length - WIDTH) - 10 ** (WIDTH - 1)
+    codes = tail.codes.gather(head)
+    found = codes.is_not_null()
+    key = (national.filter(found) + int(tail.country_code) * 10**tail.length).alias(KEY)
+    outcomes = tail.outcomes.select(pl.all().gather(codes.filter(found)))
+    if no_trunk is not None:
+        repair = pl.when(no_trunk.filter(found)).then(pl.lit(LEADING_ZERO_RESTORED))
+        outcomes = outcomes.with_columns(repair.cast(pl.Categorical).alias("repair"))
+    return found, outcomes.insert_column(0, key)
+
+
+def written_rows(
+    frame: pl.DataFrame, tail: IntegerTail, grammar: Grammar, phone: str
+) -> tuple[pl.Series, pl.DataFrame]:
+    """`tail_rows` for the other ways a national mobile number is written: `+81 90-…`,
+    `+81 (0)90 …`, `0081-…`, `010-81-…`, `(090)…`, `'090…`, or without its trunk 0.
+
+    A stripped cell (without a leading `'`) of WRITTEN_DIGITS with fewer than 2 × MIN_RUN
+    digits is read by the cleaning grammar as its digits and whether it starts with `+` (no
+    Excel wrapper, label, extension, annotation or flag can match in it); kpsim's own prefix
+    split (`prefix_steps`) gives its national number, which the table decides as in
+    `tail_rows`; a number without its trunk prefix is `leading_zero_restored`, as the string
+    path repairs it."""
+    none = pl.Series([False] * frame.height, dtype=pl.Boolean)
+    if not grammar.words_outside_digits or tail.outcomes["repair"].is_not_null().any():
+        return none, tail.outcomes.clear().insert_column(0, pl.Series(KEY, [], pl.Int64))
+    # `unwrapped_expr` by literal string functions: a cell its `="..."` case unwraps ends
+    # with `"` here, so is not WRITTEN_DIGITS
+    text = pl.col(phone).cast(pl.String).str.strip_chars().str.strip_prefix("'").str.strip_chars()
+    written = frame.select(text.alias("_text")).with_columns(
+        pl.col("_text").str.contains(WRITTEN_DIGITS).fill_null(False).alias("_written")
     )
-    keyed = (
-        pl.DataFrame({"_n": national, "_plain": plain.fill_null(False)})
-        .select(pl.when("_plain").then("_n").alias("_n"))
-        .select(
-            (pl.col("_n") + int(tail.country_code) * high).alias("_key"),
-            (pl.col("_n") // 10 ** (tail.length - WIDTH) - 10 ** (WIDTH - 1)).alias("_head"),
-        )
+    at = written["_written"].arg_true()
+    read = written.filter("_written").select(
+        pl.col("_text").str.starts_with("+").alias("_plus"),
+        digits_expr(pl.col("_text")).alias("_digits"),
     )
-    codes = tail.codes.gather(keyed["_head"])
-    taken = codes.is_not_null()
-    decided = pl.concat(
-        [
-            keyed.select("_key").filter(taken),
-            tail.outcomes.select(pl.all().gather(codes.filter(taken))),
-        ],
-        how="horizontal",
+    split = apply_steps(read.lazy(), prefix_steps(grammar)).collect()
+    home = (
+        (split["_digits"].str.len_bytes() < 2 * MIN_RUN) & (split["_scope"] == "home")
+    ).fill_null(False)
+    national = plain_national(
+        pl.select(pl.when(home).then(pl.lit(tail.trunk) + split["_nsn"])).to_series(), tail
     )
-    return taken, decided
+    found, decided = decide(national, split["_no_trunk"], tail)
+    return none.scatter(at.filter(found), True), decided

@@ -36,6 +36,10 @@ FLOAT_RESIDUE = r"^[0-9]+\.0+$"
 LETTERS = r"[\p{L}\p{M}]|[\p{N}&&[^0-9]]"
 LEADING_PLUS = r"^[\s(\[{]*\+"
 NEVER = r"[^\s\S]"
+WRITTEN_DIGITS = r"^\+?[0-9(][-0-9 ()]*$"
+"""A stripped, unwrapped cell of digits and the separators `-`, ` `, `(`, `)` (after an optional
+leading `+`): the cleaning grammar reads only its digits and whether it starts with `+`."""
+WRITTEN_CHARACTERS = set("0123456789+-() ")
 # A run of digits that looks like a whole number: 9+ digits joined only by '-', '.' or brackets.
 # Anything else (spaces, '/', '、', 'or', ...) between two such runs means two numbers.
 MIN_RUN = 9
@@ -57,6 +61,9 @@ class Grammar:
     trailing_labels: str
     extension: str
     annotation: str
+    words_outside_digits: bool = False
+    """Every label and extension marker holds a character other than digits, `+`, `-`, `(`,
+    `)` and spaces (so none can match in a cell of WRITTEN_DIGITS)."""
 
 
 def _alternation(words: list[str]) -> str:
@@ -89,6 +96,9 @@ def build_grammar(numbering: NumberingFile, region: RegionTables) -> Grammar:
             else NEVER
         ),
         annotation=annotation or NEVER,
+        words_outside_digits=all(
+            set(word) - WRITTEN_CHARACTERS for word in (*reading.labels, *reading.extension_markers)
+        ),
     )
 
 
@@ -117,11 +127,16 @@ def folded_expr(text: pl.Expr) -> pl.Expr:
     return text.str.normalize("NFKC").str.replace_many(FOLD)
 
 
+def unwrapped_expr(text: pl.Expr) -> pl.Expr:
+    """Stripped text without the Excel text tricks (a leading `'`, `="..."`)."""
+    t = text.str.strip_chars()
+    return t.str.replace(r"^'", "").str.replace(EXCEL_FORMULA, "${1}").str.strip_chars()
+
+
 def clean_text_expr(text: pl.Expr, g: Grammar, *, fold: bool = True) -> pl.Expr:
     """Folded text without Excel wrappers, extensions, bracketed annotations and labels
     (`fold=False`: `text` is folded already)."""
-    t = (fold_expr(text) if fold else text).str.strip_chars()
-    t = t.str.replace(r"^'", "").str.replace(EXCEL_FORMULA, "${1}").str.strip_chars()
+    t = unwrapped_expr(fold_expr(text) if fold else text)
     t = t.str.replace(g.extension, "")
     t = t.str.replace_all(g.annotation, " ")
     t = t.str.strip_chars().str.replace(g.leading_labels, "").str.replace(g.trailing_labels, "")

@@ -30,7 +30,12 @@ from simulator.numbers.classify import (
     fast_values,
 )
 from simulator.numbers.counts import ListCounts
-from simulator.numbers.integer_tail import IntegerTail, build_integer_tail, tail_rows
+from simulator.numbers.integer_tail import (
+    IntegerTail,
+    build_integer_tail,
+    tail_rows,
+    written_rows,
+)
 from simulator.numbers.normalise import (
     NON_ASCII,
     Grammar,
@@ -236,7 +241,7 @@ def setup_check(
 def checked_rows(lf: pl.LazyFrame, setup: CheckSetup, *, fast: bool = True) -> pl.LazyFrame:
     """Rows of the source (with `row`) plus `raw`, the derived columns, `_reason` and
     `_carrier_reason`; row-wise only, so any slice of the list gives its slice of the result."""
-    lf = lf.rename(dict(setup.inputs)).with_columns(
+    lf = lf.rename(dict(setup.inputs), strict=False).with_columns(
         pl.col(setup.phone).cast(pl.String).alias("raw")
     )
     classified = classify_numbers if fast else classify_in_full
@@ -272,9 +277,15 @@ def classify_in_full(
     lf: pl.LazyFrame, *, grammar: Grammar, region: RegionTables, rules: ClassRules
 ) -> pl.LazyFrame:
     """`classify_numbers` without its fast path (which only shortcuts the full path), for the
-    rows the integer tail has left; rows stay in `row` order."""
-    columns = lf.collect_schema().names()
-    return lf.pipe(slow_rows, grammar, region, rules).sort(ROW).select(*columns, *DERIVED)
+    rows the integer tail has left (with their FOLDED text when `check_batch` has folded it
+    already); rows stay in `row` order."""
+    columns = [c for c in lf.collect_schema().names() if c != FOLDED]
+    folded = len(columns) < len(lf.collect_schema())
+    return (
+        lf.pipe(slow_rows, grammar, region, rules, folded=folded)
+        .sort(ROW)
+        .select(*columns, *DERIVED)
+    )
 
 
 def classify_numbers(
@@ -313,13 +324,18 @@ def classify_numbers(
 
 
 def slow_rows(
-    lf: pl.LazyFrame, grammar: Grammar, region: RegionTables, rules: ClassRules
+    lf: pl.LazyFrame,
+    grammar: Grammar,
+    region: RegionTables,
+    rules: ClassRules,
+    *,
+    folded: bool = False,
 ) -> pl.LazyFrame:
-    """The full path: fold (NFKC on non-ASCII rows only), clean, split the prefix, classify
-    (row order changes: see `fold_rows`)."""
+    """The full path: fold (NFKC on non-ASCII rows only; `folded`: FOLDED is there already),
+    clean, split the prefix, classify (row order changes: see `fold_rows`)."""
+    lf = lf.with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
     return (
-        lf.with_columns(_raw_blank=pl.col("raw").str.strip_chars().fill_null("") == "")
-        .pipe(fold_rows, "raw", FOLDED)
+        (lf if folded else lf.pipe(fold_rows, "raw", FOLDED))
         .pipe(normalise_text, FOLDED, grammar, fold=False)
         .pipe(split_prefix, grammar)
         .pipe(classify, region, rules)
@@ -527,22 +543,35 @@ def check_batch(
         return coded_part(rows), examples_query(rows.lazy()).collect(engine="in-memory")
     phone = setup.source.phone_column
     taken, decided = tail_rows(batch, tail, phone)
-    rest = batch.filter(~taken)
-    non_ascii = rest[phone].cast(pl.String).str.contains(NON_ASCII).fill_null(False)
+    rest = batch.filter(~taken).select(ROW, pl.col(phone).cast(pl.String))
+    # The rest as the grammar reads it (non-ASCII cells folded), then the tail again on the
+    # folded cells and on the other written forms; only what is left takes the string path.
+    non_ascii = rest[phone].str.contains(NON_ASCII).fill_null(False)
+    at = non_ascii.arg_true()
     folded = rest.filter(non_ascii).select(ROW, folded_expr(pl.col(phone)).alias(phone))
+    readable = rest.with_columns(rest[phone].scatter(at, folded[phone]))
     taken_folded, decided_folded = tail_rows(folded, tail, phone)
-    left = pl.Series([True] * rest.height, dtype=pl.Boolean).scatter(
-        non_ascii.arg_true().filter(taken_folded), False
+    left = pl.Series([True] * rest.height, dtype=pl.Boolean).scatter(at.filter(taken_folded), False)
+    candidates = readable.filter(left)
+    taken_written, decided_written = written_rows(candidates, tail, setup.grammar, phone)
+    left = left.scatter(left.arg_true().filter(taken_written), False)
+    rows = checked_strings(
+        rest.with_columns(readable[phone].alias(FOLDED)).filter(left), setup, fast=False
     )
-    rows = checked_strings(rest.filter(left), setup, fast=False)
     fast = pl.concat(
         [
             pl.concat(
-                [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided],
-                how="horizontal",
+                [batch.select(pl.col(ROW).cast(pl.UInt64)).filter(taken), decided], how="horizontal"
             ),
             pl.concat(
                 [folded.select(pl.col(ROW).cast(pl.UInt64)).filter(taken_folded), decided_folded],
+                how="horizontal",
+            ),
+            pl.concat(
+                [
+                    candidates.select(pl.col(ROW).cast(pl.UInt64)).filter(taken_written),
+                    decided_written,
+                ],
                 how="horizontal",
             ),
         ]
@@ -614,9 +643,11 @@ class CheckedList:
         """Streaming queries whose results `summary()` turns into the summary: `counts_query`
         first, then the masked examples of duplicates."""
         duplicates = (
-            self.derived.filter(pl.col("reject_reason") == "duplicate")
-            .select("reject_reason", mask_expr("e164").alias("masked"))
+            self.coded.filter(pl.col("reject_reason") == "duplicate")
             .head(MAX_EXAMPLES)
+            .select(pl.col("reject_reason").cast(pl.String), mask_expr("e164").alias("masked"))
+            if self.setup.dedupe
+            else pl.LazyFrame(schema={"reject_reason": pl.String(), "masked": pl.String()})
         )
         return [counts_query(self.coded), duplicates]
 

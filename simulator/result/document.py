@@ -37,6 +37,7 @@ class Model(BaseModel):
         serialize_by_alias=True,
         validate_by_name=True,
         json_schema_serialization_defaults_required=True,
+        defer_build=True,
     )
 
 

@@ -16,7 +16,9 @@ Identifier = str
 class Strict(BaseModel):
     """Base for rule-file models: unknown keys are mistakes, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Source(Strict):

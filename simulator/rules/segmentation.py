@@ -51,7 +51,9 @@ class PartLimits(Strict):
 class Gsm7Alphabet(Strict):
     """The GSM-7 basic table (1 septet each) and extension table (`extension_units` each)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
 
     basic: list[str] = Field(min_length=1)
     extension: str = Field(min_length=1)

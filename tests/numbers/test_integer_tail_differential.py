@@ -1,7 +1,9 @@
 """The integer tail gives every checked column exactly as the string path does.
 
-`check_batch` decides plain national mobile numbers (digits and `-` only) by integer arithmetic
-and a prefix table built from the string pipeline; the other rows take the string path. Here
+`check_batch` decides plain national mobile numbers (digits and `-` only), and the other ways
+they are written with only digits, `+`, `-`, spaces and brackets (`+81 90-…`, `0081-…`,
+`(090)…`, `'090…`, a lost trunk 0), by integer arithmetic and a prefix table built from the
+string pipeline; the other rows take the string path. Here
 the streamed check with the tail is compared row by row, and summary by summary, with the same
 check with the tail switched off: on generated messy lists, on cells chosen to be awkward, on
 one number for every national prefix, on dates before and after 060 numbers were issued, and
@@ -22,8 +24,11 @@ from test_fast_path_differential import AWKWARD, DATES, assert_same_rows, cells,
 
 import simulator.engine.stream as stream
 from simulator.engine.stream import check_list
-from simulator.numbers.integer_tail import WIDTH
+from simulator.numbers.integer_tail import WIDTH, written_rows
+from simulator.numbers.normalise import build_grammar
+from simulator.numbers.numbering import load_numbering
 from simulator.numbers.recipients import CheckedList, check_batch, setup_check
+from simulator.rules.ruleset import load_ruleset
 
 
 def checked(frame: pl.DataFrame, as_of: dt.date, *, tail: bool, **options: str) -> CheckedList:
@@ -48,6 +53,106 @@ def every_prefix(seed: int) -> list[str]:
         tail = "".join(rng.choice("0123456789") for _ in range(7))
         out += [f"0{head}{tail}", f"0{head}-{tail[:4]}-{tail[4:]}", f"-0{head}{tail}-"]
     return [*out, "01000000000", "09999999999", "00999999999", "+09012345678", "0-"]
+
+
+WRITTEN_FORMS = [
+    "+81 {h}-{a}-{b}",
+    "+81 (0){h} {a} {b}",
+    "+81 0{h}{a}{b}",
+    "+81{h}{a}{b}",
+    "0081-{h}-{a}-{b}",
+    "010-81-{h}-{a}-{b}",
+    "81 {h} {a} {b}",
+    "810{h}{a}{b}",
+    "(0{h}){a}-{b}",
+    "'0{h}{a}{b}",
+    "'0{h}-{a}-{b}",
+    "  0{h} {a} {b}  ",
+    "{h}{a}{b}",
+    "{h}-{a}-{b}",
+    "＋８１ {h}-{a}-{b}",
+    "0{h}　{a}　{b}",
+]
+"""How people write one mobile number: the integer tail's second stage reads each of them."""
+
+AWKWARD_WRITTEN = [
+    "(+)09012345678",
+    "+(81)9012345678",
+    "+ 81 90 1234 5678",
+    "''09012345678",
+    "'+819012345678",
+    '="09012345678"',
+    "()09012345678",
+    "( - )090-1234-5678",
+    "0 0 8 1 9 0 1 2 3 4 5 6 7 8",
+    "0081 0 90 1234 5678",
+    "01081-0-90-1234-5678",
+    "+8109012345678",
+    "+8100901234567",
+    "+81 +9012345678",
+    "090123456789",
+    "9012345678 ",
+    "-9012345678",
+    "+0 90 1234 5678",
+    "+1 (0)90 1234 5678",
+    "(090) (1234) (5678)",
+    "090-1234-5678 090-1234-5678",
+    "09012345678 09012345678",
+    "+81 90 1234 5678 (0)",
+    "81-90-1234-5678",
+    "8190123456789",
+    "0120-123-456",
+    "+81 120 123 456",
+]
+
+
+def written_forms(seed: int) -> list[str]:
+    """Every WRITTEN_FORMS way of writing one number for every 3-digit national prefix."""
+    rng = random.Random(seed)
+    out = []
+    for head in range(100, 1000):
+        digits = "".join(rng.choice("0123456789") for _ in range(7))
+        form = rng.choice(WRITTEN_FORMS)
+        out.append(form.format(h=head, a=digits[:4], b=digits[4:]))
+    return out
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
+def test_the_integer_tail_checks_written_forms_as_the_string_path(as_of: dt.date) -> None:
+    phones = written_forms(3) + written_forms(4) + AWKWARD_WRITTEN
+    frame = pl.DataFrame({"phone": phones}, schema={"phone": pl.String})
+    assert_tail_changes_nothing(frame, as_of)
+
+
+@pytest.mark.parametrize("form", WRITTEN_FORMS)
+def test_the_second_stage_reads_each_written_form(form: str) -> None:
+    phone = form.format(h="90", a="1234", b="5678")
+    frame = pl.DataFrame(
+        {"row": [1], "phone": [phone]}, schema={"row": pl.UInt64, "phone": pl.String}
+    )
+    setup = setup_check(frame.drop("row"), as_of=DATES[1])
+    assert setup.integer_tail is not None
+    text = frame.with_columns(pl.col("phone").str.normalize("NFKC"))
+    taken, decided = written_rows(text, setup.integer_tail, setup.grammar, "phone")
+    assert taken.to_list() == [True], phone
+    assert decided["_key"].to_list() == [819012345678]
+    expected_repair = "leading_zero_restored" if form.startswith("{h}") else None
+    assert decided["repair"].cast(pl.String).to_list() == [expected_repair]
+
+
+def test_a_label_made_of_digits_and_separators_turns_the_second_stage_off() -> None:
+    numbering = load_numbering(load_ruleset(None))
+    reading = numbering.reading.model_copy(update={"labels": [*numbering.reading.labels, "0-"]})
+    setup = setup_check(
+        pl.DataFrame({"phone": ["09012345678"]}, schema={"phone": pl.String}), as_of=DATES[1]
+    )
+    grammar = build_grammar(numbering.model_copy(update={"reading": reading}), setup.region)
+    assert setup.grammar.words_outside_digits
+    assert not grammar.words_outside_digits
+    frame = pl.DataFrame({"phone": ["+81 90-1234-5678"]}, schema={"phone": pl.String})
+    assert setup.integer_tail is not None
+    taken, _ = written_rows(frame, setup.integer_tail, grammar, "phone")
+    assert taken.to_list() == [False]
 
 
 @pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
@@ -110,6 +215,14 @@ def test_the_prefix_table_agrees_with_the_string_path_on_random_numbers(as_of: d
 plain_cells = st.one_of(
     st.from_regex(r"\A-?0[0-9]{2,3}-?[0-9]{3,4}-?[0-9]{4}-?\Z", fullmatch=True),
     st.from_regex(r"\A[-+0-9]{0,14}\Z", fullmatch=True),
+    st.from_regex(r"\A[-+0-9 ()']{0,22}\Z", fullmatch=True),
+    st.builds(
+        str.format,
+        st.sampled_from(WRITTEN_FORMS),
+        h=st.sampled_from(["90", "80", "70", "60", "50", "20", "3", "120", "800", "91"]),
+        a=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
+        b=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
+    ),
     cells,
 )
 
