@@ -315,6 +315,33 @@ def table(rows: int, size_mb: float, repeat: int, got: dict[str, dict[str, float
     return lines
 
 
+def compile_package() -> None:
+    """Byte-compile kpsim's modules first, as installing the wheel does (an editable install
+    under PYTHONDONTWRITEBYTECODE would compile every module on every CLI start)."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "simulator", quiet=1, force=False)
+
+
+FIXED_ROWS = 100
+
+
+def fixed_cost(tmp: Path, seed: int, dirty_share: float, repeat: int) -> list[str]:
+    """The CLI on a FIXED_ROWS-row list: interpreter start, imports and rules, apart."""
+    path = tmp / "fixed.csv"
+    write_dirty_csv(path, FIXED_ROWS, seed=seed, dirty_share=dirty_share)
+    got = medians(list(CLI), path, max(repeat, 3))
+    lines = [
+        f"\nFixed cost: the CLI on a {FIXED_ROWS}-row list, median of {max(repeat, 3)}:\n",
+        "| command | wall s | CPU s | peak MiB |",
+        "|---|---:|---:|---:|",
+    ]
+    for task, r in got.items():
+        lines.append(f"| {task} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mib']:,.0f} |")
+    path.unlink()
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0] if __doc__ else None,
@@ -337,7 +364,10 @@ def main(argv: list[str] | None = None) -> None:
     tasks += [] if args.no_cli else list(CLI)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     lines: list[str] = []
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="kpsim-scale-", dir=args.tmp) as tmp:
+        if not args.no_cli:
+            lines += fixed_cost(Path(tmp), args.seed, args.dirty_share, args.repeat)
         for rows in sizes:
             path = Path(tmp) / f"dirty_{rows}.csv"
             took = write_dirty_csv(path, rows, seed=args.seed, dirty_share=args.dirty_share)

@@ -1,4 +1,4 @@
-"""Shared test setup: hypothesis profiles.
+"""Shared test setup: hypothesis profiles, and kpsim's cache in a folder of the run's own.
 
 `ci` (derandomised, bounded) is the default everywhere, so a newcomer's run takes as long as CI's;
 `HYPOTHESIS_PROFILE=dev` opts into the deep profile (300 examples, about five times longer)."""
@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -24,3 +25,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+
+# Tests (and the CLI processes they start) never read or write the user's ~/.cache/kpsim.
+os.environ.setdefault("KPSIM_CACHE_DIR", tempfile.mkdtemp(prefix="kpsim-test-cache-"))

@@ -25,6 +25,8 @@ from simulator.numbers.tables import (
 MOBILE_TYPE = "MOBILE"
 LEADING_ZERO_RESTORED = "leading_zero_restored"
 """The repair of a mobile number written without its trunk prefix."""
+FLOAT_SUFFIX_REMOVED = "float_suffix_removed"
+"""The repair of a number a spreadsheet wrote as a float (`9012345678.0`)."""
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ def classify_steps(region: RegionTables, rules: ClassRules) -> Steps:
         pl.when(ok_number & pl.col("_no_trunk") & home & (pl.col("_type") == MOBILE_TYPE))
         .then(pl.lit(LEADING_ZERO_RESTORED))
         .when(ok_number & pl.col("_float"))
-        .then(pl.lit("float_suffix_removed"))
+        .then(pl.lit(FLOAT_SUFFIX_REMOVED))
     )
     return (
         *type_steps,

@@ -1,11 +1,15 @@
-"""The integer tail: plain national mobile numbers checked by integer arithmetic and one gather.
+"""The integer tail: national mobile numbers checked by integer arithmetic and one gather.
 
-A cell that, stripped and with `-` and spaces removed, is the trunk prefix then a national number of the mobile length
-(it casts to Int64: digits only) is looked up by its national number's first `WIDTH` digits in
-a table built once from kpsim's own expressions: the fast-path test (`fast_steps`) decides which
-prefixes are plain mobile numbers whatever the later digits (probed with many suffixes; any
-prefix whose probes disagree is left to the string path), and the whole string pipeline
-(`check`) gives each such prefix its checked columns. Every other cell takes the string path.
+A cell that is the trunk prefix then a national number of the mobile length, digits and `-`
+only (it casts to Int64 once `-` is removed), is looked up by its national number's first
+`WIDTH` digits in a table built once from kpsim's own expressions: the fast-path test
+(`fast_steps`) decides which prefixes are plain mobile numbers whatever the later digits (probed
+with many suffixes; any prefix whose probes disagree is left to the string path), and the whole
+string pipeline (`check`) gives each such prefix its checked columns (`tail_rows`). The other
+ways of writing such a number with digits, `+`, `-`, spaces and brackets only (`+81 90-…`,
+`0081-…`, `(090)…`, `'090…`, a lost trunk 0) reach the same table through kpsim's own prefix
+split (`written_rows`). Every other cell takes the string path. The table is cached on disk
+(`cached_integer_tail`, see `simulator.cache`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+import phonenumbers
 import polars as pl
 
-from simulator.numbers.classify import LEADING_ZERO_RESTORED, ClassRules, fast_path, fast_steps
+from simulator import cache as disk_cache
+from simulator.numbers.classify import (
+    FLOAT_SUFFIX_REMOVED,
+    LEADING_ZERO_RESTORED,
+    ClassRules,
+    fast_path,
+    fast_steps,
+)
 from simulator.numbers.normalise import (
+    FLOAT_RESIDUE,
+    FLOAT_SUFFIX,
     MIN_RUN,
     WRITTEN_DIGITS,
     Grammar,
@@ -49,6 +64,61 @@ class IntegerTail:
     country_code: str
     codes: pl.Series
     outcomes: pl.DataFrame
+
+
+INTEGER_TAIL = "integer-tail"
+
+
+def cached_integer_tail(
+    made_of: tuple[str, ...], build: Callable[[], IntegerTail | None]
+) -> IntegerTail | None:
+    """`build()`, or the table it built before from the same rules (`made_of`: their reprs),
+    phonenumbers, polars and string pipeline (the numbers package's source), from kpsim's
+    cache (`simulator.cache`)."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    key = disk_cache.key_of(
+        phonenumbers.__version__, pl.__version__, *made_of, *(p.read_bytes() for p in sources)
+    )
+    stored = _stored_tail(disk_cache.load(INTEGER_TAIL, key))
+    if stored is not None:
+        return stored
+    tail = build()
+    if tail is not None:
+        disk_cache.store(
+            INTEGER_TAIL,
+            key,
+            {
+                "trunk": tail.trunk,
+                "length": tail.length,
+                "country_code": tail.country_code,
+                "codes": tail.codes.to_list(),
+                "outcomes": tail.outcomes.cast(pl.String).to_dict(as_series=False),
+            },
+        )
+    return tail
+
+
+def _stored_tail(value: object) -> IntegerTail | None:
+    """A cached IntegerTail, or None if the entry is not one (wrong keys, types or sizes)."""
+    keys = {"trunk", "length", "country_code", "codes", "outcomes"}
+    if not isinstance(value, dict) or set(value) != keys or not isinstance(value["outcomes"], dict):
+        return None
+    try:
+        columns = value["outcomes"]
+        outcomes = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+        codes = pl.Series(OUTCOME, value["codes"], dtype=pl.UInt32, strict=True)
+        tail = IntegerTail(
+            trunk=str(value["trunk"]),
+            length=int(value["length"]),
+            country_code=str(value["country_code"]),
+            codes=codes,
+            outcomes=outcomes.cast(pl.Categorical),
+        )
+    except (TypeError, ValueError, pl.exceptions.PolarsError):
+        return None
+    whole = codes.len() == 10**WIDTH - 10 ** (WIDTH - 1)
+    in_range = codes.is_null().all() or int(codes.max() or 0) < outcomes.height  # type: ignore[arg-type]
+    return tail if whole and in_range else None
 
 
 def probe_suffixes(length: int, seed: int = 12) -> list[str]:
@@ -123,18 +193,17 @@ def build_integer_tail(
     )
 
 
-def plain_national(text: pl.Series, tail: IntegerTail) -> pl.Series:
-    """The national number (Int64) of each cell that is the trunk prefix then a national number
-    of the mobile length, digits only; null for any other cell."""
+def plain_national(text: pl.Series, tail: IntegerTail, *, trunk: bool = True) -> pl.Series:
+    """The national number (Int64) of each cell that is the trunk prefix (none: `trunk=False`)
+    then a national number of the mobile length, digits only; null for any other cell."""
     low, high = 10 ** (tail.length - 1), 10**tail.length
     national = text.cast(pl.Int64, strict=False)
-    plain = (
-        (text.str.len_bytes() == len(tail.trunk) + tail.length)
-        & text.str.starts_with(tail.trunk)
-        & (national >= low)
-        & (national < high)
-    ).fill_null(False)
-    return pl.select(pl.when(plain).then(national)).to_series()
+    plain = (text.str.len_bytes() == len(tail.trunk) * trunk + tail.length) & (national >= low)
+    if trunk:
+        plain = plain & text.str.starts_with(tail.trunk)
+    return pl.select(
+        pl.when((plain & (national < high)).fill_null(False)).then(national)
+    ).to_series()
 
 
 def tail_rows(frame: pl.DataFrame, tail: IntegerTail, phone: str) -> tuple[pl.Series, pl.DataFrame]:
@@ -149,21 +218,27 @@ def tail_rows(frame: pl.DataFrame, tail: IntegerTail, phone: str) -> tuple[pl.Se
     national = national.scatter(
         again, plain_national(text.gather(again).str.replace_all("-", "", literal=True), tail)
     )
-    return decide(national, None, tail)
+    return decide(national, None, None, tail)
 
 
 def decide(
-    national: pl.Series, no_trunk: pl.Series | None, tail: IntegerTail
+    national: pl.Series, no_trunk: pl.Series | None, is_float: pl.Series | None, tail: IntegerTail
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """(which national numbers the table decides, their `_key` and outcome columns); `no_trunk`
-    marks numbers written without their trunk prefix (`leading_zero_restored`)."""
+    """(which national numbers the table decides, their `_key` and outcome columns). A number
+    written without its trunk prefix (`no_trunk`) is `leading_zero_restored`, else one written
+    as a float (`is_float`) `float_suffix_removed`, in the string path's order."""
     head = national // 10 ** (tail.length - WIDTH) - 10 ** (WIDTH - 1)
     codes = tail.codes.gather(head)
     found = codes.is_not_null()
     key = (national.filter(found) + int(tail.country_code) * 10**tail.length).alias(KEY)
     outcomes = tail.outcomes.select(pl.all().gather(codes.filter(found)))
-    if no_trunk is not None:
-        repair = pl.when(no_trunk.filter(found)).then(pl.lit(LEADING_ZERO_RESTORED))
+    if no_trunk is not None and is_float is not None:
+        repair = (
+            pl.when(no_trunk.filter(found))
+            .then(pl.lit(LEADING_ZERO_RESTORED))
+            .when(is_float.filter(found))
+            .then(pl.lit(FLOAT_SUFFIX_REMOVED))
+        )
         outcomes = outcomes.with_columns(repair.cast(pl.Categorical).alias("repair"))
     return found, outcomes.insert_column(0, key)
 
@@ -172,34 +247,41 @@ def written_rows(
     frame: pl.DataFrame, tail: IntegerTail, grammar: Grammar, phone: str
 ) -> tuple[pl.Series, pl.DataFrame]:
     """`tail_rows` for the other ways a national mobile number is written: `+81 90-…`,
-    `+81 (0)90 …`, `0081-…`, `010-81-…`, `(090)…`, `'090…`, or without its trunk 0.
+    `+81 (0)90 …`, `0081-…`, `010-81-…`, `(090)…`, `090.1234.5678`, `'090…`, a float
+    `9012345678.0`, or without its trunk 0.
 
     A stripped cell (without a leading `'`) of WRITTEN_DIGITS with fewer than 2 × MIN_RUN
-    digits is read by the cleaning grammar as its digits and whether it starts with `+` (no
-    Excel wrapper, label, extension, annotation or flag can match in it); kpsim's own prefix
-    split (`prefix_steps`) gives its national number, which the table decides as in
-    `tail_rows`; a number without its trunk prefix is `leading_zero_restored`, as the string
-    path repairs it."""
+    digits is read by the cleaning grammar as its digits (without a float's `.0`), whether it
+    starts with `+` and whether it is a float (no Excel wrapper, label, extension, annotation
+    or other flag can match in it); kpsim's own prefix split (`prefix_steps`) gives its
+    national number, which the table decides as in `tail_rows`, repaired as the string path
+    repairs it (`decide`)."""
     none = pl.Series([False] * frame.height, dtype=pl.Boolean)
     if not grammar.words_outside_digits or tail.outcomes["repair"].is_not_null().any():
         return none, tail.outcomes.clear().insert_column(0, pl.Series(KEY, [], pl.Int64))
     # `unwrapped_expr` by literal string functions: a cell its `="..."` case unwraps ends
-    # with `"` here, so is not WRITTEN_DIGITS
+    # with `"` here, so is not WRITTEN_DIGITS.
     text = pl.col(phone).cast(pl.String).str.strip_chars().str.strip_prefix("'").str.strip_chars()
     written = frame.select(text.alias("_text")).with_columns(
         pl.col("_text").str.contains(WRITTEN_DIGITS).fill_null(False).alias("_written")
     )
     at = written["_written"].arg_true()
+    is_float = pl.col("_text").str.contains(FLOAT_RESIDUE)
     read = written.filter("_written").select(
         pl.col("_text").str.starts_with("+").alias("_plus"),
-        digits_expr(pl.col("_text")).alias("_digits"),
+        is_float.alias("_float"),
+        digits_expr(
+            pl.when(is_float)
+            .then(pl.col("_text").str.replace(FLOAT_SUFFIX, ""))
+            .otherwise(pl.col("_text"))
+        ).alias("_digits"),
     )
     split = apply_steps(read.lazy(), prefix_steps(grammar)).collect()
     home = (
         (split["_digits"].str.len_bytes() < 2 * MIN_RUN) & (split["_scope"] == "home")
     ).fill_null(False)
     national = plain_national(
-        pl.select(pl.when(home).then(pl.lit(tail.trunk) + split["_nsn"])).to_series(), tail
+        pl.select(pl.when(home).then(split["_nsn"])).to_series(), tail, trunk=False
     )
-    found, decided = decide(national, split["_no_trunk"], tail)
+    found, decided = decide(national, split["_no_trunk"], split["_float"], tail)
     return none.scatter(at.filter(found), True), decided

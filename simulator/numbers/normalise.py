@@ -33,13 +33,16 @@ NON_ASCII = r"[^\x00-\x7F]"
 EXCEL_FORMULA = r'^=?\s*"(.*)"$'
 SCIENTIFIC = r"^[+-]?[0-9]+(?:\.[0-9]*)?[eE][+-]?[0-9]+$"
 FLOAT_RESIDUE = r"^[0-9]+\.0+$"
+FLOAT_SUFFIX = r"\.0+$"
 LETTERS = r"[\p{L}\p{M}]|[\p{N}&&[^0-9]]"
 LEADING_PLUS = r"^[\s(\[{]*\+"
 NEVER = r"[^\s\S]"
-WRITTEN_DIGITS = r"^\+?[0-9(][-0-9 ()]*$"
-"""A stripped, unwrapped cell of digits and the separators `-`, ` `, `(`, `)` (after an optional
-leading `+`): the cleaning grammar reads only its digits and whether it starts with `+`."""
-WRITTEN_CHARACTERS = set("0123456789+-() ")
+WRITTEN_DIGITS = r"^\+?(?:[0-9(][-0-9 ()]*|[0-9][-0-9 .]*)$"
+"""A stripped, unwrapped cell of digits and the separators `-`, ` ` and either `(`, `)` or `.`
+(after an optional leading `+`): the cleaning grammar reads only its digits (without a
+FLOAT_RESIDUE's `.0`), whether it starts with `+` and whether it is a FLOAT_RESIDUE (brackets
+and `.` together are left to it: a bracketed annotation removed could leave a float)."""
+WRITTEN_CHARACTERS = set("0123456789+-(). ")
 # A run of digits that looks like a whole number: 9+ digits joined only by '-', '.' or brackets.
 # Anything else (spaces, '/', '、', 'or', ...) between two such runs means two numbers.
 MIN_RUN = 9
@@ -67,7 +70,7 @@ class Grammar:
 
 
 def _alternation(words: list[str]) -> str:
-    ordered = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    ordered = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in ordered)
 
 
@@ -177,7 +180,7 @@ def text_steps(source: str, g: Grammar, fold: bool = True) -> Steps:
         ),
         (
             pl.when(pl.col("_float"))
-            .then(text.str.replace(r"\.0+$", ""))
+            .then(text.str.replace(FLOAT_SUFFIX, ""))
             .otherwise(text)
             .alias("_text"),
         ),
@@ -266,7 +269,7 @@ def normalise_expr(col: pl.Expr, grammar: Grammar | None = None) -> pl.Expr:
     plain = col.str.contains(PLAIN).fill_null(False)
     text = pl.when(plain).then(col).otherwise(clean_text_expr(col, g))
     is_float = text.str.contains(FLOAT_RESIDUE)
-    text = pl.when(is_float).then(text.str.replace(r"\.0+$", "")).otherwise(text)
+    text = pl.when(is_float).then(text.str.replace(FLOAT_SUFFIX, "")).otherwise(text)
     digits = digits_expr(text)
     return pl.struct(
         text.alias("text"),

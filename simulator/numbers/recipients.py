@@ -33,6 +33,7 @@ from simulator.numbers.counts import ListCounts
 from simulator.numbers.integer_tail import (
     IntegerTail,
     build_integer_tail,
+    cached_integer_tail,
     tail_rows,
     written_rows,
 )
@@ -161,8 +162,12 @@ class CheckSetup:
         is string work on every row anyway)."""
         if self.lookup is not None:
             return None
-        return build_integer_tail(
-            self.region, self.rules, self._check_probes, [p for p, _ in self.rules.not_issued]
+        made_of = (repr(self.region), repr(self.rules), repr(self.grammar), repr(self.carriers))
+        return cached_integer_tail(
+            made_of,
+            lambda: build_integer_tail(
+                self.region, self.rules, self._check_probes, [p for p, _ in self.rules.not_issued]
+            ),
         )
 
     def _check_probes(self, probes: pl.DataFrame) -> pl.DataFrame:

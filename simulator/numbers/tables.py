@@ -11,14 +11,17 @@ Approximations, documented here once:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
 from phonenumbers.carrierdata import CARRIER_DATA
 
+from simulator import cache as disk_cache
 from simulator.errors import RulesError
 from simulator.rules.schema import Carrier
 
@@ -145,7 +148,40 @@ class CountryPatterns:
 
 @cache
 def country_patterns(exclude: str) -> CountryPatterns:
-    """Validation regexes for every country code except `exclude` (the home country)."""
+    """Validation regexes for every country code except `exclude` (the home country): read
+    from kpsim's cache (see `simulator.cache`) when this phonenumbers and this module built
+    them before, else built from the metadata of every region (about 0.1 s) and cached."""
+    key = disk_cache.key_of(phonenumbers.__version__, exclude, Path(__file__).read_bytes())
+    stored = _stored_patterns(disk_cache.load(COUNTRY_PATTERNS, key))
+    if stored is not None:
+        return stored
+    built = build_country_patterns(exclude)
+    disk_cache.store(COUNTRY_PATTERNS, key, dataclasses.asdict(built))
+    return built
+
+
+COUNTRY_PATTERNS = "country-patterns"
+
+
+def _stored_patterns(value: object) -> CountryPatterns | None:
+    """A cached CountryPatterns, or None if the entry is not one."""
+    if not isinstance(value, dict) or set(value) != {"general", "specific", "code_lengths"}:
+        return None
+    general, specific, lengths = value["general"], value["specific"], value["code_lengths"]
+    texts = (
+        [*general.items(), *specific.items()]
+        if isinstance(general, dict) and isinstance(specific, dict)
+        else None
+    )
+    if texts is None or not all(isinstance(k, str) and isinstance(v, str) for k, v in texts):
+        return None
+    if not isinstance(lengths, list) or not all(isinstance(n, int) for n in lengths):
+        return None
+    return CountryPatterns(general=general, specific=specific, code_lengths=tuple(lengths))
+
+
+def build_country_patterns(exclude: str) -> CountryPatterns:
+    """`country_patterns` built from phonenumbers' metadata."""
     general: dict[str, str] = {}
     specific: dict[str, str] = {}
     for code in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE):

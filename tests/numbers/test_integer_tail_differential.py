@@ -72,6 +72,10 @@ WRITTEN_FORMS = [
     "{h}-{a}-{b}",
     "＋８１ {h}-{a}-{b}",
     "0{h}　{a}　{b}",
+    "0{h}.{a}.{b}",
+    "{h}{a}{b}.0",
+    "0{h}{a}{b}.0",
+    "+81 {h}.{a}.{b}",
 ]
 """How people write one mobile number: the integer tail's second stage reads each of them."""
 
@@ -103,6 +107,17 @@ AWKWARD_WRITTEN = [
     "8190123456789",
     "0120-123-456",
     "+81 120 123 456",
+    "(.)9012345678.0",
+    "(0)9012345678.0",
+    "9012345678.00",
+    "9012345678.",
+    ".09012345678",
+    "09012345678.5",
+    "090.1234.5678.0",
+    "+819012345678.0",
+    "90123456780.0",
+    "0.9012345678",
+    "9.012345678E9",
 ]
 
 
@@ -136,7 +151,13 @@ def test_the_second_stage_reads_each_written_form(form: str) -> None:
     taken, decided = written_rows(text, setup.integer_tail, setup.grammar, "phone")
     assert taken.to_list() == [True], phone
     assert decided["_key"].to_list() == [819012345678]
-    expected_repair = "leading_zero_restored" if form.startswith("{h}") else None
+    expected_repair = (
+        "leading_zero_restored"
+        if form.startswith("{h}")
+        else "float_suffix_removed"
+        if form.endswith(".0")
+        else None
+    )
     assert decided["repair"].cast(pl.String).to_list() == [expected_repair]
 
 
@@ -215,7 +236,7 @@ def test_the_prefix_table_agrees_with_the_string_path_on_random_numbers(as_of: d
 plain_cells = st.one_of(
     st.from_regex(r"\A-?0[0-9]{2,3}-?[0-9]{3,4}-?[0-9]{4}-?\Z", fullmatch=True),
     st.from_regex(r"\A[-+0-9]{0,14}\Z", fullmatch=True),
-    st.from_regex(r"\A[-+0-9 ()']{0,22}\Z", fullmatch=True),
+    st.from_regex(r"\A[-+0-9 ().']{0,22}\Z", fullmatch=True),
     st.builds(
         str.format,
         st.sampled_from(WRITTEN_FORMS),
