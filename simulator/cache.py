@@ -15,8 +15,11 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 OFF = {"", "0", "off", "none"}
 
@@ -70,3 +73,21 @@ def store(name: str, key: str, value: Any) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+
+
+def cached(
+    name: str,
+    key: str,
+    build: Callable[[], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T | None],
+) -> T:
+    """The entry's value decoded (`decode` returns None for one it cannot trust), else
+    `build()`, stored encoded unless it is None."""
+    stored = decode(load(name, key))
+    if stored is not None:
+        return stored
+    built = build()
+    if built is not None:
+        store(name, key, encode(built))
+    return built

@@ -79,23 +79,20 @@ def cached_integer_tail(
     key = disk_cache.key_of(
         phonenumbers.__version__, pl.__version__, *made_of, *(p.read_bytes() for p in sources)
     )
-    stored = _stored_tail(disk_cache.load(INTEGER_TAIL, key))
-    if stored is not None:
-        return stored
-    tail = build()
-    if tail is not None:
-        disk_cache.store(
-            INTEGER_TAIL,
-            key,
-            {
-                "trunk": tail.trunk,
-                "length": tail.length,
-                "country_code": tail.country_code,
-                "codes": tail.codes.to_list(),
-                "outcomes": tail.outcomes.cast(pl.String).to_dict(as_series=False),
-            },
-        )
-    return tail
+    return disk_cache.cached(INTEGER_TAIL, key, build, _encoded_tail, _stored_tail)
+
+
+def _encoded_tail(tail: IntegerTail | None) -> dict[str, object] | None:
+    """A tail as JSON (`simulator.cache.cached` stores no None)."""
+    if tail is None:
+        return None
+    return {
+        "trunk": tail.trunk,
+        "length": tail.length,
+        "country_code": tail.country_code,
+        "codes": tail.codes.to_list(),
+        "outcomes": tail.outcomes.cast(pl.String).to_dict(as_series=False),
+    }
 
 
 def _stored_tail(value: object) -> IntegerTail | None:
@@ -117,7 +114,7 @@ def _stored_tail(value: object) -> IntegerTail | None:
     except (TypeError, ValueError, pl.exceptions.PolarsError):
         return None
     whole = codes.len() == 10**WIDTH - 10 ** (WIDTH - 1)
-    in_range = codes.is_null().all() or int(codes.max() or 0) < outcomes.height  # type: ignore[arg-type]
+    in_range = bool((codes.drop_nulls() < outcomes.height).all())
     return tail if whole and in_range else None
 
 

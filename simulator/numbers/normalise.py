@@ -65,8 +65,8 @@ class Grammar:
     extension: str
     annotation: str
     words_outside_digits: bool = False
-    """Every label and extension marker holds a character other than digits, `+`, `-`, `(`,
-    `)` and spaces (so none can match in a cell of WRITTEN_DIGITS)."""
+    """Every label and extension marker holds a character outside WRITTEN_CHARACTERS (so none
+    can match in a cell of WRITTEN_DIGITS)."""
 
 
 def _alternation(words: list[str]) -> str:

@@ -151,13 +151,13 @@ def country_patterns(exclude: str) -> CountryPatterns:
     """Validation regexes for every country code except `exclude` (the home country): read
     from kpsim's cache (see `simulator.cache`) when this phonenumbers and this module built
     them before, else built from the metadata of every region (about 0.1 s) and cached."""
-    key = disk_cache.key_of(phonenumbers.__version__, exclude, Path(__file__).read_bytes())
-    stored = _stored_patterns(disk_cache.load(COUNTRY_PATTERNS, key))
-    if stored is not None:
-        return stored
-    built = build_country_patterns(exclude)
-    disk_cache.store(COUNTRY_PATTERNS, key, dataclasses.asdict(built))
-    return built
+    return disk_cache.cached(
+        COUNTRY_PATTERNS,
+        disk_cache.key_of(phonenumbers.__version__, exclude, Path(__file__).read_bytes()),
+        lambda: build_country_patterns(exclude),
+        dataclasses.asdict,
+        _stored_patterns,
+    )
 
 
 COUNTRY_PATTERNS = "country-patterns"
