@@ -9,15 +9,16 @@ carrier) and the groups weighted by their counts; the per-recipient rows stay la
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from simulator.engine.rates import PlanTerms
 from simulator.engine.uncertainty import WEIGHT
-from simulator.message.count import parts_expr
-from simulator.message.render import fixed_text, render_expr
+from simulator.message.count import STATS_FIELDS, TextStats, parts_expr, stats_parts, template_stats
+from simulator.message.profiles import Profile
+from simulator.message.render import TemplatePiece, fixed_text, template_pieces
 from simulator.numbers.reader import ROW
 
 OUTCOME_COLUMNS = [
@@ -128,18 +129,33 @@ def price_plans(plan_frames: list[pl.LazyFrame]) -> pl.LazyFrame:
 
 @dataclass(frozen=True)
 class Message:
-    """The message per row (a column expression) and whether it is a template."""
+    """The message: one fixed text, or a template's pieces (rendered per recipient)."""
 
-    text: pl.Expr
-    templated: bool
+    text: str | None
+    pieces: tuple[TemplatePiece, ...] = ()
+
+    @property
+    def templated(self) -> bool:
+        return self.text is None
+
+    def stats(self, profile: Profile) -> TextStats:
+        """The message's `TextStats` per row under `profile` (a template is never rendered:
+        its placeholders' columns are counted and added to its literal text's stats)."""
+        return template_stats(self.pieces, profile)
+
+    def parts(self, profile: Profile) -> pl.Expr:
+        """`parts_expr` of the message per row under `profile`."""
+        if self.text is not None:
+            return parts_expr(pl.lit(self.text, dtype=pl.Utf8), profile)
+        return stats_parts(self.stats(profile), profile)
 
 
 def message_expr(message: str, columns: Sequence[str]) -> Message:
-    """The message per row; a fixed text stays one literal."""
+    """The message of a forecast; a template's placeholders must name list columns."""
     text = fixed_text(message)
     if text is None:
-        return Message(render_expr(message, columns), True)
-    return Message(pl.lit(text, dtype=pl.Utf8).alias("message"), False)
+        return Message(None, tuple(template_pieces(message, columns)))
+    return Message(text)
 
 
 FIRSTS = (
@@ -179,8 +195,6 @@ def sendable_groups(counts: pl.DataFrame) -> pl.DataFrame:
         .group_by(GROUPED)
         .agg(pl.col("n").sum())
         .sort(GROUPED, nulls_last=True)
-        .with_row_index(ROW)
-        .with_columns(pl.col(ROW).cast(pl.UInt64), pl.lit(None, dtype=pl.Utf8).alias("e164"))
     )
 
 
@@ -216,17 +230,83 @@ FINE_GROUPS = [
 ]
 
 
-def fine_groups(priced: pl.LazyFrame) -> pl.LazyFrame:
+def fine_groups(priced: pl.LazyFrame, weight: str | None = None) -> pl.LazyFrame:
     """Priced rows counted (column `n`) per plan, carriers, plan status and parts, with the
-    cost of one such row and the rule outcome (both follow from plan, carrier and parts): the
-    one streaming query a templated message needs, from which `aggregate` and the uncertainty
-    rows follow exactly."""
+    cost of one such row and the rule outcome (both follow from plan, carrier and parts), from
+    which `aggregate` and the uncertainty rows follow exactly; with `weight`, each row stands
+    for that column's number of recipients."""
     return priced.group_by(FINE_GROUPS).agg(
-        pl.len().cast(pl.Int64).alias("n"),
+        (pl.len() if weight is None else pl.col(weight).sum()).cast(pl.Int64).alias("n"),
         pl.col("units").min().alias("units_min"),
         pl.col("units").max().alias("units_max"),
         *(pl.col(c).first() for c in ("cost_sen", *FIRSTS)),
     )
+
+
+def sendable_profiles(terms: Mapping[str, PlanTerms]) -> dict[str, Profile]:
+    """The profiles the sendable plans count with, by id."""
+    return {t.profile.id: t.profile for t in terms.values() if t.sendable and t.profile is not None}
+
+
+@dataclass(frozen=True)
+class StatsColumns:
+    """A template's per-row `TextStats` under each profile, as the group keys of
+    `template_groups` (a stat that is the same on every row stays an expression)."""
+
+    keys: dict[str, pl.Expr]
+    by_profile: dict[str, TextStats]
+
+    @classmethod
+    def of(cls, message: Message, profiles: Mapping[str, Profile]) -> StatsColumns:
+        keys: dict[str, pl.Expr] = {}
+        by_profile = {}
+        for index, (profile_id, profile) in enumerate(profiles.items()):
+            named = {}
+            stats = message.stats(profile)
+            for field in STATS_FIELDS:
+                expr = getattr(stats, field)
+                if expr.meta.is_literal():
+                    named[field] = expr
+                    continue
+                same = next((k for k, e in keys.items() if e.meta.eq(expr)), None)
+                name = same or f"_{field}_{index}"
+                keys.setdefault(name, expr)
+                named[field] = pl.col(name)
+            by_profile[profile_id] = TextStats(**named)
+        return cls(keys, by_profile)
+
+
+def template_groups(recipients: pl.LazyFrame, stats: StatsColumns) -> pl.LazyFrame:
+    """The sendable recipients counted (column `n`) per carrier, carrier source, allocated
+    carrier and message stats: the one streaming query a template needs, from which every
+    plan's parts and prices follow (recipients with the same stats have the same parts)."""
+    keys = [expr.alias(name) for name, expr in stats.keys.items()]
+    return recipients.group_by(*GROUPED, *keys).agg(pl.len().alias("n"))
+
+
+def priced_groups(
+    groups: pl.DataFrame,
+    terms: Mapping[str, PlanTerms],
+    *,
+    parts: Mapping[str, pl.Expr],
+    rules_in_force: pl.DataFrame,
+    unit_prices: pl.DataFrame,
+) -> pl.DataFrame:
+    """Stand-in recipients (one per group, with `n`) priced under each plan of `parts`."""
+    numbered = groups.with_row_index(ROW).with_columns(
+        pl.col(ROW).cast(pl.UInt64), pl.lit(None, dtype=pl.Utf8).alias("e164")
+    )
+    frames = [
+        price_plan(
+            numbered.lazy(),
+            plan,
+            rules_in_force=rules_in_force,
+            parts=plan_parts,
+            unit_prices=unit_prices,
+        )
+        for plan, plan_parts in parts.items()
+    ]
+    return price_plans(frames).join(numbered.lazy().select(ROW, "n"), on=ROW).collect()
 
 
 LENGTHS_SCHEMA: dict[str, pl.DataType] = {
@@ -267,6 +347,17 @@ def uncertainty_rows(priced: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def plan_parts(
+    terms: Mapping[str, PlanTerms], parts_of: Callable[[Profile], pl.Expr]
+) -> dict[str, pl.Expr]:
+    """Each sendable plan's parts expression, from the profile it counts with."""
+    return {
+        plan: parts_of(t.profile)
+        for plan, t in terms.items()
+        if t.sendable and t.profile is not None
+    }
+
+
 def price_terms(
     recipients: pl.LazyFrame,
     terms: Mapping[str, PlanTerms],
@@ -281,18 +372,11 @@ def price_terms(
             recipients,
             plan,
             rules_in_force=rules_in_force,
-            parts=parts_expr(message.text, t.profile),
+            parts=parts,
             unit_prices=unit_prices,
         )
-        for plan, t in terms.items()
-        if t.sendable and t.profile is not None
+        for plan, parts in plan_parts(terms, message.parts).items()
     ]
-
-
-def every_plan(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
-    """All plans' rows for an aggregate: pl.union reads the plans side by side, where an
-    ordered concat (`price_plans`) would buffer all but one."""
-    return pl.union(frames) if frames else price_plans(frames)
 
 
 @dataclass(frozen=True)
@@ -304,20 +388,35 @@ class ListPricing:
 
     rows: pl.LazyFrame
     queries: list[pl.LazyFrame]
-    frames: list[pl.LazyFrame]
-    ok_rows: pl.LazyFrame
     terms: Mapping[str, PlanTerms]
     message: Message
+    stats: StatsColumns | None
     rules_in_force: pl.DataFrame
     unit_prices: pl.DataFrame
+
+    def _fine(self, collected: Sequence[pl.DataFrame]) -> pl.DataFrame:
+        """`fine_groups` of a template, priced from `template_groups`' counts."""
+        assert self.stats is not None
+        (groups,) = collected
+        stats = self.stats.by_profile
+        priced = self._priced(groups, plan_parts(self.terms, lambda p: stats_parts(stats[p.id], p)))
+        return fine_groups(priced.lazy(), weight="n").collect()
+
+    def _priced(self, groups: pl.DataFrame, parts: Mapping[str, pl.Expr]) -> pl.DataFrame:
+        return priced_groups(
+            groups,
+            self.terms,
+            parts=parts,
+            rules_in_force=self.rules_in_force,
+            unit_prices=self.unit_prices,
+        )
 
     def lengths(self, collected: Sequence[pl.DataFrame]) -> pl.DataFrame:
         """Per plan × status × encoding, the rendered messages' lengths (a template only:
         a fixed text has one length, counted once in `plan_terms`)."""
         if not self.message.templated:
             return pl.DataFrame(schema=LENGTHS_SCHEMA)
-        (fine,) = collected
-        return message_lengths(fine)
+        return message_lengths(self._fine(collected))
 
     def finish(
         self, counts: pl.DataFrame, collected: Sequence[pl.DataFrame]
@@ -325,23 +424,13 @@ class ListPricing:
         """(aggregate, uncertainty rows) from the check's `counts_query` result and the
         collected `queries`."""
         if self.message.templated:
-            (fine,) = collected
+            fine = self._fine(collected)
             per_carrier = aggregate(fine.lazy(), weight="n").collect()
             return per_carrier, uncertainty_rows(fine.lazy())
-        groups = sendable_groups(counts)
-        stand_ins = price_terms(
-            groups.lazy(),
-            self.terms,
-            message=self.message,
-            rules_in_force=self.rules_in_force,
-            unit_prices=self.unit_prices,
-        )
-        priced_groups = (
-            price_plans(stand_ins).join(groups.lazy().select(ROW, "n"), on=ROW).collect()
-        )
-        per_carrier = aggregate(priced_groups.lazy(), weight="n").collect()
+        priced = self._priced(sendable_groups(counts), plan_parts(self.terms, self.message.parts))
+        per_carrier = aggregate(priced.lazy(), weight="n").collect()
         parts = {p: t.parts for p, t in self.terms.items() if t.sendable and t.parts is not None}
-        return per_carrier, fixed_text_rows(priced_groups, parts)
+        return per_carrier, fixed_text_rows(priced, parts)
 
 
 def price_list(
@@ -358,13 +447,13 @@ def price_list(
     frames = price_terms(
         ok_rows, terms, message=message, rules_in_force=rules_in_force, unit_prices=unit_prices
     )
+    stats = StatsColumns.of(message, sendable_profiles(terms)) if message.templated else None
     return ListPricing(
         rows=price_plans(frames),
-        queries=([fine_groups(every_plan(frames))] if message.templated else []),
-        frames=frames,
-        ok_rows=ok_rows,
+        queries=[template_groups(ok_rows, stats)] if stats is not None else [],
         terms=terms,
         message=message,
+        stats=stats,
         rules_in_force=rules_in_force,
         unit_prices=unit_prices,
     )

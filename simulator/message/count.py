@@ -8,12 +8,13 @@ empty text has no parts (the API refuses an empty message).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from simulator.message.profiles import Profile
+from simulator.message.render import TemplatePiece
 
 PARTS_FIELDS: dict[str, pl.DataType] = {
     "units": pl.UInt32(),
@@ -50,11 +51,67 @@ def is_gsm7_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
 
 def gsm7_units_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
     """Septets of a GSM-7 text: one per character, `extension_units` per extension character."""
+    stats = text_stats(text, profile)
+    return _gsm7_units(stats, profile).cast(pl.UInt32)
+
+
+@dataclass(frozen=True)
+class TextStats:
+    """What counting needs of a text, each a sum or an all over its characters, so the stats
+    of a concatenation follow from those of its pieces (`joined`): characters, characters
+    outside the BMP, GSM-7 extension characters, and whether all are in the narrow encoding."""
+
+    chars: pl.Expr
+    astral: pl.Expr
+    extension: pl.Expr
+    narrow: pl.Expr
+
+    def columns(self) -> list[pl.Expr]:
+        """The stats as columns named after their fields."""
+        return [getattr(self, name).alias(name) for name in STATS_FIELDS]
+
+
+STATS_FIELDS = ("chars", "astral", "extension", "narrow")
+
+
+def text_stats(text: pl.Expr, profile: Profile) -> TextStats:
+    """The `TextStats` of each text under `profile`'s counting (its narrow encoding)."""
+    if profile.counting == "gsm7_or_ucs2":
+        narrow = is_gsm7_expr(text, profile)
+        extension = (
+            text.str.count_matches(char_class(profile.gsm7_extension))
+            if profile.gsm7_extension and profile.extension_units != 1
+            else pl.lit(0, dtype=pl.UInt32)
+        )
+    else:
+        narrow = is_ascii_expr(text)
+        extension = pl.lit(0, dtype=pl.UInt32)
+    return TextStats(
+        chars=text.str.len_chars().cast(pl.UInt32),
+        astral=text.str.count_matches(ASTRAL).cast(pl.UInt32),
+        extension=extension.cast(pl.UInt32),
+        narrow=narrow,
+    )
+
+
+def joined(pieces: Sequence[TextStats]) -> TextStats:
+    """The stats of the pieces' texts written one after another."""
+    if not pieces:
+        zero = pl.lit(0, dtype=pl.UInt32)
+        return TextStats(zero, zero, zero, pl.lit(True))
+    return TextStats(
+        chars=pl.sum_horizontal(p.chars for p in pieces).cast(pl.UInt32),
+        astral=pl.sum_horizontal(p.astral for p in pieces).cast(pl.UInt32),
+        extension=pl.sum_horizontal(p.extension for p in pieces).cast(pl.UInt32),
+        narrow=pl.all_horizontal(p.narrow for p in pieces),
+    )
+
+
+def _gsm7_units(stats: TextStats, profile: Profile) -> pl.Expr:
     extra = profile.extension_units - 1
-    units = text.str.len_chars()
     if profile.gsm7_extension and extra:
-        units = units + extra * text.str.count_matches(char_class(profile.gsm7_extension))
-    return units.cast(pl.UInt32)
+        return stats.chars + extra * stats.extension
+    return stats.chars
 
 
 def _pick(narrow: pl.Expr, if_narrow: object, if_wide: object, dtype: pl.DataType) -> pl.Expr:
@@ -78,14 +135,19 @@ def parts_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
     """Struct {units, encoding, parts, too_long} per text; `parts` is null when too long.
 
     A null text gives null fields. `text` is used several times: pass a column, not a costly
-    expression (render the message into a column first).
+    expression (render the message into a column first, or count its pieces: `stats_parts`).
     """
+    return stats_parts(text_stats(text, profile), profile)
+
+
+def stats_parts(stats: TextStats, profile: Profile) -> pl.Expr:
+    """`parts_expr` of the texts whose stats these are (the one place parts are counted)."""
+    narrow = stats.narrow
+    utf16 = stats.chars + stats.astral
     if profile.counting == "gsm7_or_ucs2":
-        narrow = is_gsm7_expr(text, profile)
-        units = _pick(narrow, gsm7_units_expr(text, profile), utf16_units_expr(text), pl.UInt32())
+        units = _pick(narrow, _gsm7_units(stats, profile), utf16, pl.UInt32())
     else:
-        narrow = is_ascii_expr(text)
-        units = utf16_units_expr(text)
+        units = utf16
     units = units.cast(pl.UInt32)
     single = _limit(narrow, profile, "single")
     per_part = _limit(narrow, profile, "per_part")
@@ -115,6 +177,32 @@ def parts_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
         parts=parts.cast(pl.UInt32),
         too_long=too_long.cast(pl.Boolean),
     ).alias("message_parts")
+
+
+def template_stats(pieces: Sequence[TemplatePiece], profile: Profile) -> TextStats:
+    """The stats of a template's rendered text per row, from its pieces, without rendering it:
+    the literal text's are computed once, each placeholder's column is counted on its own (a
+    null value renders as empty text)."""
+    literal = "".join(p.text for p in pieces if not p.is_placeholder)
+    fixed = pl.select(text_stats(pl.lit(literal, dtype=pl.Utf8), profile).columns()).row(
+        0, named=True
+    )
+    columns = [
+        text_stats(pl.col(p.text).cast(pl.Utf8).fill_null(""), profile)
+        for p in pieces
+        if p.is_placeholder
+    ]
+    constant = TextStats(
+        chars=pl.lit(fixed["chars"], dtype=pl.UInt32),
+        astral=pl.lit(fixed["astral"], dtype=pl.UInt32),
+        extension=pl.lit(fixed["extension"], dtype=pl.UInt32),
+        narrow=pl.lit(fixed["narrow"], dtype=pl.Boolean),
+    )
+    stats = joined([constant, *columns])
+    if not fixed["narrow"]:
+        # Never narrow: the columns' narrowness and extension characters change nothing.
+        stats = TextStats(stats.chars, stats.astral, constant.extension, constant.narrow)
+    return stats
 
 
 def parts_columns(text: pl.Expr, profile: Profile, *, prefix: str = "") -> list[pl.Expr]:

@@ -77,8 +77,8 @@ def fixed_text(template: str) -> str | None:
     return "".join(p.text for p in pieces)
 
 
-def render_expr(template: str, available_columns: Sequence[str]) -> pl.Expr:
-    """The message text, one value per row (named `message`); null values render as empty text."""
+def template_pieces(template: str, available_columns: Sequence[str]) -> list[TemplatePiece]:
+    """`parse_template`, with every placeholder checked against the list's columns."""
     pieces = parse_template(template)
     known = list(available_columns)
     for piece in pieces:
@@ -87,6 +87,12 @@ def render_expr(template: str, available_columns: Sequence[str]) -> pl.Expr:
                 f"message template: unknown placeholder {{{piece.text}}}",
                 hint=f"columns available: {shown_columns(known)}",
             )
+    return pieces
+
+
+def render_expr(template: str, available_columns: Sequence[str]) -> pl.Expr:
+    """The message text, one value per row (named `message`); null values render as empty text."""
+    pieces = template_pieces(template, available_columns)
     exprs = [
         pl.col(p.text).cast(pl.Utf8).fill_null("") if p.is_placeholder else pl.lit(p.text)
         for p in pieces

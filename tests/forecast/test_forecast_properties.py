@@ -10,6 +10,8 @@ from forecast_helpers import MOBILE_BY_CARRIER, recipients, run
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from simulator.analysis.run import ForecastOptions, forecast
+from simulator.engine.price import aggregate, fine_groups, message_lengths
 from simulator.message.count import count_parts
 from simulator.message.profiles import load_segmentation_rules, profile_for
 from simulator.pricing.book import load_default_price_book
@@ -171,6 +173,36 @@ def test_a_fixed_message_priced_per_carrier_group_equals_pricing_every_recipient
     assume(not any("too long" in w for w in grouped.warnings))  # templated: per-row reject
     per_row = run(frame, on=on, message=message + "{suffix}").summary
     assert without_the_message(grouped) == without_the_message(per_row)
+
+
+NAMES = st.none() | st.text(st.sampled_from("aZ {€あ😀é\n"), max_size=90)
+
+
+@given(
+    carriers=st.lists(CARRIERS, min_size=1, max_size=25),
+    names=st.lists(NAMES, min_size=25, max_size=25),
+    lookup=st.booleans(),
+    on=DATES,
+    template=st.sampled_from(["{name}", "Hi {name}!", "{name}さん、こんにちは", "{name}{name} €"]),
+)
+def test_a_template_priced_per_group_of_alike_messages_equals_pricing_every_recipient(
+    carriers: list[str], names: list[str | None], lookup: bool, on: dt.date, template: str
+) -> None:
+    """A template's recipients are priced once per carrier group and message counts (never
+    rendered); the per-recipient rows price every rendered message. Both must agree on the
+    cost per plan and carrier and on the messages' lengths."""
+    frame = recipients(carriers, lookup=lookup).with_columns(
+        name=pl.Series(names[: len(carriers)], dtype=pl.Utf8)
+    )
+    result = forecast(
+        frame,
+        ForecastOptions(message=template, as_of=on, carrier_column="carrier" if lookup else None),
+    )
+    order = ["plan", "carrier", "plan_status"]
+    per_row = aggregate(result.rows).collect().sort(order)
+    assert result.per_carrier.sort(order).equals(per_row.select(result.per_carrier.columns))
+    lengths = message_lengths(fine_groups(result.rows).collect())
+    assert result.lengths.equals(lengths)
 
 
 def without_the_message(summary: Forecast) -> dict[str, Any]:

@@ -17,8 +17,11 @@ from simulator.message.count import (
     parts_columns,
     parts_expr,
     parts_expr_by,
+    stats_parts,
+    template_stats,
 )
 from simulator.message.profiles import SegmentationRules, profile_for
+from simulator.message.render import template_pieces
 from simulator.rules.assumptions import resolve_settings
 from simulator.rules.ruleset import RuleSet
 
@@ -312,6 +315,52 @@ def test_counting_matches_the_reference_counter_for_all_texts(
                 expected.parts,
                 expected.too_long,
             ), (profile_id, text)
+
+
+def _escaped(literal: str) -> str:
+    return literal.replace("{", "{{").replace("}", "}}")
+
+
+@given(
+    literals=st.lists(st.one_of(texts(), st.text(ANY_CHAR, max_size=6)), min_size=1, max_size=4),
+    values=st.lists(
+        st.lists(st.none() | st.text(ANY_CHAR, max_size=80), min_size=3, max_size=3), max_size=3
+    ),
+)
+def test_a_template_counted_by_its_pieces_matches_the_reference_on_each_rendered_text(
+    segmentation: SegmentationRules, literals: list[str], values: list[list[str | None]]
+) -> None:
+    """A template is never rendered to be counted: each placeholder's column is counted on its
+    own and added to the literal text's counts. Every row must count as its rendered text."""
+    names = [f"c{i}" for i in range(len(values))]
+    after = (literals[1:] + [""] * len(names))[: len(names)]
+    template = _escaped(literals[0]) + "".join(
+        f"{{{name}}}{_escaped(text)}" for name, text in zip(names, after, strict=True)
+    )
+    frame = pl.DataFrame(
+        dict(zip(names, values, strict=True)), schema=dict.fromkeys(names, pl.Utf8)
+    )
+    frame = frame if names else pl.DataFrame({"row": [1, 2, 3]})
+    pieces = template_pieces(template, frame.columns)
+    rendered = [
+        literals[0]
+        + "".join((column[row] or "") + text for column, text in zip(values, after, strict=True))
+        for row in range(3)
+    ]
+    for profile_id, reference in REFERENCE.items():
+        profile = segmentation.profile(profile_id)
+        counted = frame.select(stats_parts(template_stats(pieces, profile), profile))
+        rows = counted.to_series().to_list()
+        if not names:
+            rows = rows * 3
+        for text, got in zip(rendered, rows, strict=True):
+            expected = reference(text)
+            assert (got["encoding"], got["units"], got["parts"], got["too_long"]) == (
+                expected.encoding,
+                expected.units,
+                expected.parts,
+                expected.too_long,
+            ), (profile_id, template, text)
 
 
 def _rank(row: dict) -> float:
