@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-import numpy as np
 import polars as pl
 
 from simulator.engine.porting import PortingMatrix
@@ -307,6 +306,8 @@ def simulate_costs(
     serving carriers; the draw's total is the looked-up cost plus Σ counts × row cost. A plan
     with an unknown price needed by the draws has null costs. Columns: plan, draw, cost_sen.
     """
+    import numpy as np  # a forecast's draws only: `recipients check` never loads it
+
     if draws < 1:
         raise UsageError(f"draws must be at least 1, not {draws}")
     groups = _row_groups(rows, matrix)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from simulator import scratch
@@ -492,6 +491,8 @@ def _check_quoted_cells(path: Path, csv_path: Path, separator: str) -> None:
             if quotes % 2 == 0 and chunk.find(b'"') < 0:
                 lines += chunk.count(b"\n")
                 continue
+            import numpy as np  # only a list with quotes needs it: a CLI run without never loads it
+
             data = np.frombuffer(chunk, dtype=np.uint8)
             q = np.flatnonzero(data == ord('"'))
             nl = np.flatnonzero(data == ord("\n"))
