@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import polars as pl
 
@@ -22,6 +23,13 @@ from simulator import scratch
 from simulator.errors import InputError, UsageError
 from simulator.numbers.numbering import Reading
 from simulator.privacy import mask_number
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Bytes: TypeAlias = npt.NDArray[np.uint8]
+    Offsets: TypeAlias = npt.NDArray[np.int64]
 
 ROW = "row"
 SAMPLE_BYTES = 1 << 20
@@ -478,57 +486,123 @@ def _check_quoted_cells(path: Path, csv_path: Path, separator: str) -> None:
     piece shaped like a row (a separator and a whole field that is a phone number), is an
     input error naming the line where the quote opened. A quote left open at the end is one
     too. The bytes are scanned in chunks with numpy (quote parity decides what is inside a
-    cell, as for polars); only line breaks inside quoted cells are looked at one by one, at
-    most MAX_SHAPE_CHECKS of them. Refusing is the safe choice: read on, the list would lose
-    recipients without a word (polars reads the rows in between as one cell)."""
+    cell, as for polars); only the bytes inside quoted cells are searched for line breaks, and
+    those are looked at one by one, at most MAX_SHAPE_CHECKS of them. Lines are counted only
+    for an error. Refusing is the safe choice: read on, the list would lose recipients without
+    a word (polars reads the rows in between as one cell)."""
     row_shaped = _phone_field(separator)
-    quotes = lines = checked = 0
-    open_line = 0
-    # The first quoted cell shaped like swallowed rows: reported unless its quote never closes.
-    suspect: InputError | None = None
+    scan = _QuoteScan()
     with csv_path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
-            if quotes % 2 == 0 and chunk.find(b'"') < 0:
-                lines += chunk.count(b"\n")
+            if scan.quotes % 2 == 0 and chunk.find(b'"') < 0:
+                scan.offset += len(chunk)
                 continue
-            import numpy as np  # only a list with quotes needs it: a CLI run without never loads it
-
-            data = np.frombuffer(chunk, dtype=np.uint8)
-            q = np.flatnonzero(data == ord('"'))
-            nl = np.flatnonzero(data == ord("\n"))
-            q_line = lines + np.searchsorted(nl, q) + 1
-            opening = (quotes + np.arange(q.size)) % 2 == 0
-            opens = q_line[opening]
-            if quotes % 2:
-                opens = np.concatenate((np.array([open_line], dtype=q_line.dtype), opens))
-            closes = q_line[~opening]
-            pairs = min(opens.size, closes.size)
-            long = np.flatnonzero(closes[:pairs] - opens[:pairs] > MAX_CELL_LINES)
-            if long.size:
-                raise suspect or _swallowing_quote(
-                    path, int(opens[long[0]]), f"is closed only on line {closes[long[0]]:,}"
-                )
-            inner = nl[(quotes + np.searchsorted(q, nl)) % 2 == 1]
-            for at in inner[: max(0, MAX_SHAPE_CHECKS - checked)].tolist():
-                start = max(chunk.rfind(b"\n", 0, at), chunk.rfind(b'"', 0, at)) + 1
-                end = min(_find(chunk, b"\n", at + 1), _find(chunk, b'"', at + 1))
-                if row_shaped.search(chunk[start:at]) or row_shaped.search(chunk[at + 1 : end]):
-                    before = int(np.searchsorted(q, at)) - 1
-                    opened = int(q_line[before]) if before >= 0 else open_line
-                    suspect = _swallowing_quote(
-                        path, opened, "holds a line break next to what looks like another row"
+            long = scan.chunk(chunk, row_shaped)
+            if long is not None:
+                opened, closed = long
+                if scan.suspect is not None:
+                    raise _swallowing_quote(
+                        path, _line_at_offset(csv_path, scan.suspect), _ROW_SHAPED
                     )
-                    checked = MAX_SHAPE_CHECKS
-                    break
-            checked += inner.size
-            quotes += q.size
-            if quotes % 2 and q.size:
-                open_line = int(q_line[-1])
-            lines += nl.size
-    if quotes % 2 and (suspect is None or suspect.line == open_line):
+                raise _swallowing_quote(
+                    path,
+                    _line_at_offset(csv_path, opened),
+                    f"is closed only on line {_line_at_offset(csv_path, closed):,}",
+                )
+    open_line = _line_at_offset(csv_path, scan.open_at) if scan.quotes % 2 else None
+    suspect = _line_at_offset(csv_path, scan.suspect) if scan.suspect is not None else None
+    if open_line is not None and suspect in (None, open_line):
         raise _quote_error(path, open_line)
     if suspect is not None:
-        raise suspect
+        raise _swallowing_quote(path, suspect, _ROW_SHAPED)
+
+
+_ROW_SHAPED = "holds a line break next to what looks like another row"
+
+
+@dataclass
+class _QuoteScan:
+    """The state of `_check_quoted_cells` between chunks, as byte offsets in the file: quotes
+    seen, where the cell still open (odd `quotes`) opened and how many line breaks it holds so
+    far, shape checks done, and the opening quote of the first cell shaped like swallowed rows."""
+
+    quotes: int = 0
+    offset: int = 0
+    open_at: int = 0
+    open_breaks: int = 0
+    checked: int = 0
+    suspect: int | None = None
+
+    def chunk(self, chunk: bytes, row_shaped: re.Pattern[bytes]) -> tuple[int, int] | None:
+        """Scan one chunk; the (opening, closing) offsets of a cell of more than MAX_CELL_LINES
+        lines closed in it, if any."""
+        import numpy as np  # only a list with quotes needs it: a CLI run without never loads it
+
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        q = np.flatnonzero(data == ord('"'))
+        carried = self.quotes % 2 == 1
+        # The quoted cells of this chunk as byte ranges [start, end): the one carried in from the
+        # last chunk, then one after each opening quote, up to its closing quote or the end.
+        openers = q[(1 if carried else 0) :: 2]
+        closers = q[(0 if carried else 1) :: 2]
+        carried_in = np.array([0] if carried else [], dtype=np.int64)
+        starts = np.concatenate((carried_in, openers + 1))
+        ends = np.concatenate(
+            (closers, np.full(starts.size - closers.size, len(chunk), dtype=np.int64))
+        )
+        opened_at = np.concatenate((carried_in + self.open_at, self.offset + openers))
+        breaks, cell = _inner_breaks(data, starts, ends)
+        counts = np.bincount(cell, minlength=starts.size)
+        if carried and counts.size:
+            counts[0] += self.open_breaks
+        closed = closers.size
+        long = np.flatnonzero(counts[:closed] > MAX_CELL_LINES)
+        if long.size:
+            first = int(long[0])
+            return int(opened_at[first]), self.offset + int(closers[first])
+        for at, index in zip(
+            breaks[: max(0, MAX_SHAPE_CHECKS - self.checked)].tolist(),
+            cell[: max(0, MAX_SHAPE_CHECKS - self.checked)].tolist(),
+            strict=True,
+        ):
+            start = max(chunk.rfind(b"\n", 0, at), chunk.rfind(b'"', 0, at)) + 1
+            end = min(_find(chunk, b"\n", at + 1), _find(chunk, b'"', at + 1))
+            if row_shaped.search(chunk[start:at]) or row_shaped.search(chunk[at + 1 : end]):
+                self.suspect = int(opened_at[index])
+                self.checked = MAX_SHAPE_CHECKS
+                break
+        self.checked += breaks.size
+        if (self.quotes + q.size) % 2:
+            self.open_at = int(opened_at[-1])
+            self.open_breaks = int(counts[-1]) if closed < starts.size else 0
+        self.quotes += q.size
+        self.offset += len(chunk)
+        return None
+
+
+def _inner_breaks(data: Bytes, starts: Offsets, ends: Offsets) -> tuple[Offsets, Offsets]:
+    """The line breaks inside the byte ranges [starts, ends) of `data` (numpy arrays): their
+    positions, in order, and the index of the range holding each. Only the ranges' bytes are
+    read, unless they cover much of the data (then every line break is found and kept or not)."""
+    import numpy as np
+
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total <= data.size // 4:
+        cell = np.repeat(np.arange(starts.size), lengths)
+        first = np.cumsum(lengths) - lengths
+        at = np.arange(total, dtype=np.int64) - np.repeat(first - starts, lengths)
+        inside = data[at] == ord("\n")
+        return at[inside], cell[inside]
+    breaks = np.flatnonzero(data == ord("\n"))
+    index = np.searchsorted(starts, breaks, side="right") - 1
+    keep = (index >= 0) & (breaks < ends[np.maximum(index, 0)])
+    return breaks[keep], index[keep]
+
+
+def _line_at_offset(path: Path, offset: int) -> int:
+    """The line (from 1) of the byte at `offset`."""
+    return _lines_before(path, offset) + 1
 
 
 def _find(data: bytes, what: bytes, start: int) -> int:
