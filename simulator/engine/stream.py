@@ -95,25 +95,26 @@ class SpillStore:
 
     def add_dup_of(self, dups: pl.DataFrame) -> None:
         """Give each part its `dup_of` column from `duplicate_rows` (rows are numbered from 1
-        in part order, so each part's slice of `dups` is found by binary search)."""
+        in part order, so each part's slice of `dups` is found by binary search). Spilled parts
+        get theirs written one by one: held all at once, the columns alone would take 9 bytes
+        a row."""
         rows = dups[ROW]
         start = 1
         columns = []
-        for height in self.heights:
+        self.dup_files = []
+        for index, height in enumerate(self.heights):
             low = rows.search_sorted(start, side="left")
             high = rows.search_sorted(start + height, side="left")
             found = dups.slice(low, high - low)
             column = pl.repeat(None, height, dtype=pl.UInt64, eager=True).alias("dup_of")
             if found.height:
                 column = column.scatter((found[ROW] - start).cast(pl.Int64), found["dup_of"])
-            columns.append(column)
+            if self.files:
+                self.dup_files.append(self._write(column.to_frame(), f"dup-{index:06d}"))
+            else:
+                columns.append(column)
             start += height
-        if self.files:
-            self.dup_files = [
-                self._write(column.to_frame(), f"dup-{index:06d}")
-                for index, column in enumerate(columns)
-            ]
-        else:
+        if not self.files:
             self.frames = [f.with_columns(c) for f, c in zip(self.frames, columns, strict=True)]
 
     def lazy(self) -> pl.LazyFrame:
