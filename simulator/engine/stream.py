@@ -134,9 +134,16 @@ class SpillStore:
 
 
 def duplicate_rows(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
-    """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row. Keys
-    are taken one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
-    keyed = parts.select(KEY, ROW).filter(pl.col(KEY).is_not_null())
+    """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row, from
+    `parts` in row order (rows numbered from 1, as SpillStore holds them: `row` is numbered on
+    the fly, so only the keys are read). Keys are taken one hash bucket (key modulo the bucket
+    count) at a time so memory stays bounded."""
+    keyed = (
+        parts.select(KEY)
+        .with_row_index(ROW, offset=1)
+        .with_columns(pl.col(ROW).cast(pl.UInt64))
+        .filter(pl.col(KEY).is_not_null())
+    )
     buckets = max(1, math.ceil(rows / BUCKET_ROWS))
     found = [pl.DataFrame(schema={ROW: pl.UInt64(), "dup_of": pl.UInt64()})]
     for bucket in range(buckets):
