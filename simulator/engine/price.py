@@ -129,10 +129,11 @@ def price_plans(plan_frames: list[pl.LazyFrame]) -> pl.LazyFrame:
 
 @dataclass(frozen=True)
 class Message:
-    """The message: one fixed text, or a template's pieces (rendered per recipient)."""
+    """The message: a fixed `text` (None for a template), and its pieces (a fixed text is one
+    literal piece; a template's placeholders are filled per recipient)."""
 
     text: str | None
-    pieces: tuple[TemplatePiece, ...] = ()
+    pieces: tuple[TemplatePiece, ...]
 
     @property
     def templated(self) -> bool:
@@ -155,7 +156,7 @@ def message_expr(message: str, columns: Sequence[str]) -> Message:
     text = fixed_text(message)
     if text is None:
         return Message(None, tuple(template_pieces(message, columns)))
-    return Message(text)
+    return Message(text, (TemplatePiece(text, is_placeholder=False),))
 
 
 FIRSTS = (
@@ -286,7 +287,6 @@ def template_groups(recipients: pl.LazyFrame, stats: StatsColumns) -> pl.LazyFra
 
 def priced_groups(
     groups: pl.DataFrame,
-    terms: Mapping[str, PlanTerms],
     *,
     parts: Mapping[str, pl.Expr],
     rules_in_force: pl.DataFrame,
@@ -405,7 +405,6 @@ class ListPricing:
     def _priced(self, groups: pl.DataFrame, parts: Mapping[str, pl.Expr]) -> pl.DataFrame:
         return priced_groups(
             groups,
-            self.terms,
             parts=parts,
             rules_in_force=self.rules_in_force,
             unit_prices=self.unit_prices,
