@@ -33,11 +33,6 @@ def char_class(chars: str, *, negate: bool = False) -> str:
     return f"[{'^' if negate else ''}{body}]"
 
 
-def utf16_units_expr(text: pl.Expr) -> pl.Expr:
-    """Length in UTF-16 code units: characters outside the BMP (most emoji) count 2."""
-    return (text.str.len_chars() + text.str.count_matches(ASTRAL)).cast(pl.UInt32)
-
-
 def is_ascii_expr(text: pl.Expr) -> pl.Expr:
     """True when every character is in U+0000-U+007F (one UTF-8 byte per character)."""
     return text.str.len_bytes() == text.str.len_chars()
@@ -47,12 +42,6 @@ def is_gsm7_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
     """True when every character is in the profile's GSM-7 basic or extension table."""
     alphabet = profile.gsm7_basic + profile.gsm7_extension
     return ~text.str.contains(char_class(alphabet, negate=True))
-
-
-def gsm7_units_expr(text: pl.Expr, profile: Profile) -> pl.Expr:
-    """Septets of a GSM-7 text: one per character, `extension_units` per extension character."""
-    stats = text_stats(text, profile)
-    return _gsm7_units(stats, profile).cast(pl.UInt32)
 
 
 @dataclass(frozen=True)
@@ -96,9 +85,6 @@ def text_stats(text: pl.Expr, profile: Profile) -> TextStats:
 
 def joined(pieces: Sequence[TextStats]) -> TextStats:
     """The stats of the pieces' texts written one after another."""
-    if not pieces:
-        zero = pl.lit(0, dtype=pl.UInt32)
-        return TextStats(zero, zero, zero, pl.lit(True))
     return TextStats(
         chars=pl.sum_horizontal(p.chars for p in pieces).cast(pl.UInt32),
         astral=pl.sum_horizontal(p.astral for p in pieces).cast(pl.UInt32),
