@@ -27,7 +27,6 @@ from simulator.numbers.reader import ROW, RecipientSource, is_read_error, read_e
 from simulator.numbers.recipients import (
     CHECKED_SCHEMA,
     KEY,
-    PART_SCHEMA,
     CheckedList,
     CheckOptions,
     CheckSetup,
@@ -64,19 +63,23 @@ def collect_streaming(queries: Sequence[pl.LazyFrame]) -> list[pl.DataFrame]:
 
 @dataclass
 class SpillStore:
-    """The PART_SCHEMA rows of a list, batch by batch in row order: held in memory up to
-    SPILL_BYTES, then all written to Parquet files in a scratch directory (Parquet, not Arrow
-    IPC: polars memory-maps IPC files, which would count the whole scratch as resident).
-    `dup_of` comes later, per part, as a column of its own."""
+    """The `part_schema` rows of a list (`schema`), batch by batch in row order: held in memory
+    up to SPILL_BYTES, then all written to Parquet files in a scratch directory (Parquet, not
+    Arrow IPC: polars memory-maps IPC files, which would count the whole scratch as resident).
+    The rows are numbered from 1 with no gaps, so `row` is not kept but numbered again when
+    read; `dup_of` comes later, per part, as a column of its own."""
 
+    schema: dict[str, pl.DataType]
     frames: list[pl.DataFrame] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     heights: list[int] = field(default_factory=list)
     dup_files: list[Path] = field(default_factory=list)
     held: int = 0
     directory: Path | None = None
+    dup_added: bool = False
 
     def add(self, part: pl.DataFrame) -> None:
+        part = part.drop(ROW)
         self.frames.append(part)
         self.heights.append(part.height)
         self.held += int(part.estimated_size())
@@ -116,16 +119,21 @@ class SpillStore:
             start += height
         if not self.files:
             self.frames = [f.with_columns(c) for f, c in zip(self.frames, columns, strict=True)]
+        self.dup_added = True
 
     def lazy(self) -> pl.LazyFrame:
+        """The rows in `schema`, with `dup_of` once `add_dup_of` has run."""
+        dup_of = {"dup_of": pl.UInt64()} if self.dup_added else {}
         if self.files:
             parts = pl.scan_parquet(self.files)
             if self.dup_files:
-                return pl.concat([parts, pl.scan_parquet(self.dup_files)], how="horizontal")
-            return parts
-        if self.frames:
-            return pl.concat(self.frames, rechunk=False).lazy()
-        return pl.LazyFrame(schema=PART_SCHEMA)
+                parts = pl.concat([parts, pl.scan_parquet(self.dup_files)], how="horizontal")
+        elif self.frames:
+            parts = pl.concat(self.frames, rechunk=False).lazy()
+        else:
+            return pl.LazyFrame(schema={**self.schema, **dup_of})
+        numbered = parts.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.UInt64))
+        return numbered.select(*self.schema, *dup_of)
 
     def remove(self) -> None:
         """Delete the scratch files (the frames built on them can no longer be collected)."""
@@ -221,7 +229,7 @@ def check_list(
     meter = meter or Meter(enabled=False)
     total = count_rows(setup.source) if meter.enabled else None
     meter.step(f"checking {setup.source.label}", total)
-    store = SpillStore()
+    store = SpillStore(setup.part_schema)
     examples: list[pl.DataFrame] = []
     rows = 0
     for height, (part, found) in _checked_batches(setup, batch_rows or BATCH_ROWS):
@@ -230,10 +238,7 @@ def check_list(
         rows += height
         meter.advance(height)
     store.add_dup_of(duplicate_rows(store.lazy(), rows))
-    coded = finished(
-        store.lazy() if rows else pl.LazyFrame(schema={**PART_SCHEMA, "dup_of": pl.UInt64()}),
-        dedupe=setup.dedupe,
-    )
+    coded = finished(store.lazy(), dedupe=setup.dedupe)
     inputs = setup.source.frame.rename(dict(setup.inputs)).select(
         pl.col(setup.phone).cast(pl.String).alias("raw"),
         *(pl.col(setup.inputs[name]) for name in setup.passthrough),

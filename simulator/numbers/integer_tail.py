@@ -236,7 +236,7 @@ def decide(
             .when(is_float.filter(found))
             .then(pl.lit(FLOAT_SUFFIX_REMOVED))
         )
-        outcomes = outcomes.with_columns(repair.cast(pl.Categorical).alias("repair"))
+        outcomes = outcomes.with_columns(repair.cast(outcomes.schema["repair"]).alias("repair"))
     return found, outcomes.insert_column(0, key)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -63,6 +63,7 @@ __all__ = [
     "CheckedList",
     "RecipientSource",
     "check_recipients",
+    "code_dtypes",
     "normalise_one",
     "read_recipients",
     "summarise",
@@ -163,12 +164,34 @@ class CheckSetup:
         if self.lookup is not None:
             return None
         made_of = (repr(self.region), repr(self.rules), repr(self.grammar), repr(self.carriers))
-        return cached_integer_tail(
+        tail = cached_integer_tail(
             made_of,
             lambda: build_integer_tail(
                 self.region, self.rules, self._check_probes, [p for p, _ in self.rules.not_issued]
             ),
         )
+        if tail is None:
+            return None
+        schema = self.part_schema
+        outcomes = tail.outcomes.select(
+            pl.col(name).cast(schema[REASON if name == "reject_reason" else name])
+            for name in PART_SCHEMA_CODED
+        )
+        return replace(tail, outcomes=outcomes)
+
+    @cached_property
+    def part_schema(self) -> dict[str, pl.DataType]:
+        """What `check_list` keeps of each row: the E.164 number as an integer (`+` and digits
+        with no leading zero, so it rebuilds exactly), the few-valued columns as enums of the
+        values they can take (one byte a row), and the reject reason before duplicates."""
+        codes = code_dtypes(self.carriers)
+        return {
+            ROW: pl.UInt64(),
+            KEY: pl.Int64(),
+            **{name: codes[name] for name in CODED},
+            "lookup_unmatched": pl.Boolean(),
+            REASON: codes[REASON],
+        }
 
     def _check_probes(self, probes: pl.DataFrame) -> pl.DataFrame:
         """The string path on cells of one `raw` column (the other input columns null)."""
@@ -363,18 +386,19 @@ def first_of_key(key: pl.Expr) -> pl.Expr:
 
 
 def reason_and_status(
-    reason: pl.Expr, *, dedupe: bool, dtype: pl.DataType
+    reason: pl.Expr, *, dedupe: bool, dtype: pl.DataType, status: pl.DataType | None = None
 ) -> tuple[pl.Expr, pl.Expr]:
     """`reject_reason` (the number or carrier `reason`, else `duplicate` for a repeat when
-    `dedupe`) and `status` (ok without a reason), both of `dtype`."""
+    `dedupe`) and `status` (ok without a reason), of `dtype` (`status`, if given, for the
+    status)."""
     duplicate = (
         pl.when(pl.col("dup_of").is_not_null()).then(pl.lit("duplicate", dtype=dtype))
         if dedupe
         else pl.lit(None, dtype=dtype)
     )
     rejected = pl.coalesce(reason, duplicate)
-    status = pl.when(rejected.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
-    return rejected.alias("reject_reason"), status.cast(dtype).alias("status")
+    flag = pl.when(rejected.is_null()).then(pl.lit(R.OK)).otherwise(pl.lit(R.REJECTED))
+    return rejected.alias("reject_reason"), flag.cast(status or dtype).alias("status")
 
 
 @cache
@@ -491,16 +515,22 @@ def summarise(checked: CheckedList | pl.LazyFrame | pl.DataFrame) -> ListCounts:
 
 CODED = ("number_class", "repair", "allocated_carrier", "carrier", "carrier_source")
 PART_SCHEMA_CODED = (*CODED, "reject_reason")
-PART_SCHEMA: dict[str, pl.DataType] = {
-    ROW: pl.UInt64(),
-    KEY: pl.Int64(),
-    **{name: pl.Categorical() for name in CODED},
-    "lookup_unmatched": pl.Boolean(),
-    REASON: pl.Categorical(),
-}
-"""What `check_list` keeps of each row: the E.164 number as an integer (`+` and digits with no
-leading zero, so it rebuilds exactly), the few-valued columns as categoricals, and the reject
-reason before duplicates (about 40 bytes a row)."""
+STATUS = pl.Enum([R.OK, R.REJECTED])
+
+
+def code_dtypes(carriers: Sequence[Carrier]) -> dict[str, pl.Enum]:
+    """The values each coded column (and `_reason`) can take, as enums: the class, repair and
+    reject reason codes, and the rules' carrier ids (a value outside them is a bug: the cast
+    to the enum fails)."""
+    ids = [c.id for c in carriers]
+    return {
+        "number_class": pl.Enum(R.NUMBER_CLASSES),
+        "repair": pl.Enum(list(R.REPAIRS)),
+        "allocated_carrier": pl.Enum(ids),
+        "carrier": pl.Enum(ids),
+        "carrier_source": pl.Enum([R.LOOKUP, R.ALLOCATION]),
+        REASON: pl.Enum(list(R.REJECT_REASONS)),
+    }
 
 
 def e164_from_key(key: pl.Expr) -> pl.Expr:
@@ -524,28 +554,30 @@ def checked_strings(batch: pl.DataFrame, setup: CheckSetup, *, fast: bool = True
     )
 
 
-def coded_part(rows: pl.DataFrame) -> pl.DataFrame:
-    """PART_SCHEMA columns of `checked_strings` rows."""
+def coded_part(rows: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """`part_schema` columns of `checked_strings` rows."""
     return rows.select(
         ROW,
         duplicate_key(pl.col("e164")).alias(KEY),
-        *(pl.col(name).cast(pl.Categorical) for name in CODED),
+        *(pl.col(name).cast(schema[name]) for name in CODED),
         "lookup_unmatched",
-        pl.col("reject_reason").cast(pl.Categorical).alias(REASON),
+        pl.col("reject_reason").cast(schema[REASON]).alias(REASON),
     )
 
 
 def check_batch(
     batch: pl.DataFrame, setup: CheckSetup, *, integer_tail: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One batch of rows checked in memory: its PART_SCHEMA columns and its first masked
+    """One batch of rows checked in memory: its `part_schema` columns and its first masked
     examples of each reject reason known before duplicates are found. Plain national mobile
     numbers take the integer tail (`simulator.numbers.integer_tail`) unless `integer_tail` is
     False; the other rows, the string path."""
     tail = setup.integer_tail if integer_tail else None
     if tail is None:
         rows = checked_strings(batch, setup)
-        return coded_part(rows), examples_query(rows.lazy()).collect(engine="in-memory")
+        return coded_part(rows, setup.part_schema), examples_query(rows.lazy()).collect(
+            engine="in-memory"
+        )
     phone = setup.source.phone_column
     taken, decided = tail_rows(batch, tail, phone)
     rest = batch.filter(~taken).select(ROW, pl.col(phone).cast(pl.String))
@@ -591,7 +623,7 @@ def check_batch(
                 pl.lit(False).alias("lookup_unmatched"),
                 pl.col("reject_reason").alias(REASON),
             ),
-            coded_part(rows),
+            coded_part(rows, setup.part_schema),
         ]
     ).sort(ROW)
     rejected = pl.concat(
@@ -612,10 +644,11 @@ def check_batch(
 
 def finished(coded_parts: pl.LazyFrame, *, dedupe: bool) -> pl.LazyFrame:
     """`e164`, `reject_reason` and `status` from parts that have `dup_of`; the few-valued
-    columns stay categorical."""
+    columns stay enums."""
+    reason = coded_parts.collect_schema()[REASON]
     return coded_parts.with_columns(
         e164_from_key(pl.col(KEY)).alias("e164"),
-        *reason_and_status(pl.col(REASON), dedupe=dedupe, dtype=pl.Categorical()),
+        *reason_and_status(pl.col(REASON), dedupe=dedupe, dtype=reason, status=STATUS),
     )
 
 
@@ -628,7 +661,7 @@ class CheckedList:
     `frame` has exactly the rows and columns of `check_recipients` (the input columns come from a
     second scan of the list); `derived` has them all but `raw` and the other input columns (so
     it never rescans the list); `coded` is `derived` with the few-valued columns still
-    categorical (cheaper to group by); `spilled` says whether its columns sit in scratch files;
+    enums (cheaper to group by); `spilled` says whether its columns sit in scratch files;
     `collect` runs several queries over it in one pass (the executor's `collect_streaming`)."""
 
     setup: CheckSetup
