@@ -80,6 +80,22 @@ def test_duplicates_are_found_across_batches_and_hash_buckets() -> None:
     assert streamed.summarise().rejects_by_reason == {"duplicate": 13}
 
 
+def test_checked_rows_are_held_as_one_byte_codes_without_row_numbers() -> None:
+    frame = generate(5_000, seed=3, dirty_share=0.5, dup_share=0.2)
+    with mock.patch.object(
+        stream.SpillStore, "add", autospec=True, side_effect=stream.SpillStore.add
+    ) as add:
+        streamed = check_list(frame, as_of=AS_OF, batch_rows=1_000)
+    store = add.call_args.args[0]
+    held = pl.concat(store.frames)
+    coded = ["number_class", "repair", "allocated_carrier", "carrier", "carrier_source", "_reason"]
+    assert "row" not in held.columns
+    assert all(isinstance(held.schema[c], pl.Enum) for c in coded)
+    assert all(held[c].to_physical().dtype == pl.UInt8 for c in coded)
+    assert held.estimated_size() < 24 * frame.height  # key and dup_of 8 bytes, codes 1 each
+    assert streamed.frame.collect()["row"].to_list() == list(range(1, frame.height + 1))
+
+
 @pytest.mark.parametrize(
     "message", ["テスト配信です", "{name}様、ご予約の確認です", "x" * 200], ids=str.__len__
 )
