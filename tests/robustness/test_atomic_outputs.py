@@ -63,15 +63,27 @@ def outputs(directory: Path) -> dict[str, Path]:
 def files_being_written(out: Path, before: dict[str, tuple[int, int]]) -> set[str]:
     """Outputs whose writing has begun: a temporary for them exists, or they changed on disk."""
     touched = set()
-    staged = [e for folder in staging_folders(out) for e in os.scandir(folder)]
+    staged = [e for folder in staging_folders(out) for e in entries_if_there(folder)]
     for entry in [*os.scandir(out), *staged]:
         if entry.name.endswith(".tmp"):
             touched.add(entry.name[1:].rsplit(".", 3)[0])
-        else:
+            continue
+        try:
             stat = entry.stat()
-            if before.get(entry.name) != (stat.st_ino, stat.st_mtime_ns):
-                touched.add(entry.name)
+        except FileNotFoundError:  # renamed into place since it was listed
+            touched.add(entry.name)
+            continue
+        if before.get(entry.name) != (stat.st_ino, stat.st_mtime_ns):
+            touched.add(entry.name)
     return touched
+
+
+def entries_if_there(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a staging folder, none if the run has just renamed it into place."""
+    try:
+        return list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
 
 
 def kill_when_writing(command: list[str], out: Path, nth_file: int, delay: float) -> int:
