@@ -38,13 +38,13 @@ from simulator.numbers.integer_tail import (
     written_rows,
 )
 from simulator.numbers.normalise import (
-    NON_ASCII,
     Grammar,
     Steps,
     apply_steps,
     build_grammar,
     fold_rows,
     folded_expr,
+    non_ascii_expr,
     normalise_text,
     split_prefix,
 )
@@ -583,7 +583,7 @@ def check_batch(
     rest = batch.filter(~taken).select(ROW, pl.col(phone).cast(pl.String))
     # The rest as the grammar reads it (non-ASCII cells folded), then the tail again on the
     # folded cells and on the other written forms; only what is left takes the string path.
-    non_ascii = rest[phone].str.contains(NON_ASCII).fill_null(False)
+    non_ascii = rest.select(non_ascii_expr(pl.col(phone)).fill_null(False)).to_series()
     at = non_ascii.arg_true()
     folded = rest.filter(non_ascii).select(ROW, folded_expr(pl.col(phone)).alias(phone))
     readable = rest.with_columns(rest[phone].scatter(at, folded[phone]))
