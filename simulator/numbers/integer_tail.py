@@ -15,6 +15,7 @@ split (`written_rows`). Every other cell takes the string path. The table is cac
 from __future__ import annotations
 
 import random
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +33,11 @@ from simulator.numbers.classify import (
 )
 from simulator.numbers.normalise import (
     FLOAT_RESIDUE,
-    FLOAT_SUFFIX,
     MIN_RUN,
+    WRITTEN_CHARACTERS,
     WRITTEN_DIGITS,
     Grammar,
     apply_steps,
-    digits_expr,
     prefix_steps,
 )
 from simulator.numbers.tables import RegionTables
@@ -48,6 +48,8 @@ MIN_DEPTH = 3
 """Leading digits whose fast-path outcome is probed for being independent of the rest."""
 RANDOM_PROBES = 24
 OUTCOME = "_outcome"
+SEPARATORS = sorted(WRITTEN_CHARACTERS - set(string.digits))
+"""What is not a digit in a WRITTEN_DIGITS cell."""
 KEY = "_key"
 
 Check = Callable[[pl.DataFrame], pl.DataFrame]
@@ -262,11 +264,13 @@ def written_rows(
     read = written.filter("_written").select(
         pl.col("_text").str.starts_with("+").alias("_plus"),
         is_float.alias("_float"),
-        digits_expr(
-            pl.when(is_float)
-            .then(pl.col("_text").str.replace(FLOAT_SUFFIX, ""))
-            .otherwise(pl.col("_text"))
-        ).alias("_digits"),
+        # digits_expr without FLOAT_SUFFIX, by literal functions: a FLOAT_RESIDUE's zeros stop
+        # at its `.`, and the separators are all that is not a digit here.
+        pl.when(is_float)
+        .then(pl.col("_text").str.strip_chars_end("0"))
+        .otherwise(pl.col("_text"))
+        .str.replace_many(SEPARATORS, [""] * len(SEPARATORS))
+        .alias("_digits"),
     )
     split = apply_steps(read.lazy(), prefix_steps(grammar)).collect()
     home = (
