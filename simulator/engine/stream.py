@@ -144,20 +144,15 @@ class SpillStore:
 def duplicate_rows(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
     """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row, from
     `parts` in row order (rows numbered from 1, as SpillStore holds them: `row` is numbered on
-    the fly, so only the keys are read). Keys are taken one hash bucket (key modulo the bucket
-    count) at a time so memory stays bounded."""
-    keyed = (
-        parts.select(KEY)
-        .with_row_index(ROW, offset=1)
-        .with_columns(pl.col(ROW).cast(pl.UInt64))
-        .filter(pl.col(KEY).is_not_null())
-    )
+    the fly, so only the keys are read, and kept as polars numbers rows: 4 bytes, not 8). Keys are
+    taken one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
+    keyed = parts.select(KEY).with_row_index(ROW, offset=1).filter(pl.col(KEY).is_not_null())
     buckets = max(1, math.ceil(rows / BUCKET_ROWS))
-    found = [pl.DataFrame(schema={ROW: pl.UInt64(), "dup_of": pl.UInt64()})]
+    found = [pl.DataFrame(schema={ROW: pl.UInt32(), "dup_of": pl.UInt32()})]
     for bucket in range(buckets):
         part = keyed if buckets == 1 else keyed.filter(pl.col(KEY) % buckets == bucket)
         found.append(repeats(part.collect(engine="streaming")))
-    return pl.concat(found).sort(ROW)
+    return pl.concat(found).sort(ROW).select(pl.col(ROW, "dup_of").cast(pl.UInt64))
 
 
 def repeats(keyed: pl.DataFrame) -> pl.DataFrame:
