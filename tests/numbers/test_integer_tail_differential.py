@@ -137,6 +137,74 @@ def written_forms(seed: int) -> list[str]:
     return out
 
 
+CLEANED_FORMS = [
+    "TEL:{n}",
+    "Tel. {n}",
+    "ＴＥＬ：{n}",
+    "携帯:{n}",
+    "電話 {n}",
+    "【携帯】{n}",
+    "{n}（携帯）",
+    "(mobile) {n}",
+    "{n} (自宅)",
+    "Mobile No: {n}",
+    "tel{n}",
+    "携帯電話番号：{n} 本人",
+    '="{n}"',
+    '= "{n}"',
+    '\'="{n}"',
+    "{n} ext 123",
+    "{n} 内線12",
+    "TEL:{n}（自宅） ext. 5",
+]
+"""Ways a number is written that only the cleaning grammar reads (labels, annotations, Excel
+wrappers, extensions), each around a written form `{n}`: the string path's, whatever the tail
+takes first."""
+AWKWARD_CLEANED = [
+    'TEL:="09012345678"',
+    '="9012345678.0"',
+    '="09012345678.00"',
+    '="TEL:09012345678"',
+    '="09012345678',
+    '"09012345678"',
+    '=""09012345678""',
+    '="\n09012345678"',
+    "TEL:'09012345678",
+    "TEL:+81 (0)90 1234 5678",
+    "TEL:9012345678.0",
+    "TEL:090-1234-5678 / 080-1234-5678",
+    "TEL:(090)",
+    "TEL:+",
+    "(自宅)03-1234-5678",
+    "TEL:0120-123-456",
+    "携帯:060-1001-2345",
+    "TEL:050-1234-5678",
+    "TEL:+1 415 555 0100",
+    "TEL:",
+    "【携帯】",
+]
+
+
+def cleaned_forms(seed: int) -> list[str]:
+    """A CLEANED_FORMS way around a WRITTEN_FORMS way of writing a number, for every 3-digit
+    national prefix."""
+    rng = random.Random(seed)
+    return [
+        rng.choice(CLEANED_FORMS).replace("{n}", written)
+        for written in written_forms(seed)
+        if "'" not in written
+    ]
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
+def test_the_integer_tail_checks_labelled_and_wrapped_forms_as_the_string_path(
+    as_of: dt.date,
+) -> None:
+    phones = cleaned_forms(5) + cleaned_forms(6) + AWKWARD_CLEANED
+    frame = pl.DataFrame({"phone": phones}, schema={"phone": pl.String})
+    assert_tail_changes_nothing(frame, as_of)
+
+
 @pytest.mark.parametrize("as_of", DATES, ids=["before_060", "after_060"])
 def test_the_integer_tail_checks_written_forms_as_the_string_path(as_of: dt.date) -> None:
     phones = written_forms(3) + written_forms(4) + AWKWARD_WRITTEN
@@ -248,6 +316,18 @@ plain_cells = st.one_of(
         h=st.sampled_from(["90", "80", "70", "60", "50", "20", "3", "120", "800", "91"]),
         a=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
         b=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
+    ),
+    st.builds(
+        str.replace,
+        st.sampled_from(CLEANED_FORMS),
+        st.just("{n}"),
+        st.builds(
+            str.format,
+            st.sampled_from(WRITTEN_FORMS),
+            h=st.sampled_from(["90", "80", "70", "60", "50", "3", "120"]),
+            a=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
+            b=st.from_regex(r"\A[0-9]{3,5}\Z", fullmatch=True),
+        ),
     ),
     cells,
 )
