@@ -107,7 +107,7 @@ def read_yaml(path: Path) -> YamlDocument:
             raise
         root = yaml.compose(text, Loader=SAFE_LOADER)
         _refuse_surprises(root, path)
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        data = _construct(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -134,6 +134,18 @@ def read_yaml(path: Path) -> YamlDocument:
             code="invalid_value",
         ) from None
     return YamlDocument(path=path, data=data, root=root)
+
+
+def _construct(root: yaml.Node | None) -> Any:
+    """The values of a composed document, as `yaml.load` builds them (without parsing the text
+    again)."""
+    if root is None:
+        return None
+    loader = SAFE_LOADER("")
+    try:
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
 
 
 def _refuse_aliases_and_nesting(text: str, path: Path, loader: type[yaml.SafeLoader]) -> None:
