@@ -6,9 +6,11 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numbers_support import Checker
 
-from simulator.numbers.normalise import normalise_expr
+from simulator.numbers.normalise import non_ascii_expr, normalise_expr
 from simulator.numbers.reasons import REJECT_REASONS, REPAIRS
 from simulator.numbers.recipients import CHECKED_COLUMNS, normalise_one
 from simulator.rules.ruleset import RuleSet
@@ -238,3 +240,15 @@ def test_colliding_input_columns_are_renamed_and_others_kept(check: Checker) -> 
         "input_e164",
     ]
     assert out.select("input_input_status", "input_status", "status").row(0) == ("vip", "x", "ok")
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), max_size=30))
+def test_a_cell_holds_a_non_ascii_character_exactly_when_the_character_class_finds_one(
+    cells: list[str | None],
+) -> None:
+    frame = pl.DataFrame({"x": cells}, schema={"x": pl.String})
+    found = frame.select(
+        by_length=non_ascii_expr(pl.col("x")),
+        by_class=pl.col("x").str.contains(r"[^\x00-\x7F]"),
+    )
+    assert found["by_length"].to_list() == found["by_class"].to_list()
