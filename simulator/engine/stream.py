@@ -147,7 +147,7 @@ class SpillStore:
 def duplicate_rows(parts: pl.LazyFrame, rows: int) -> pl.DataFrame:
     """`row` and `dup_of` of every row whose number was on an earlier row, sorted by row, from
     `parts` in row order (rows numbered from 1, as SpillStore holds them: `row` is numbered on
-    the fly, so only the keys are read, and kept as polars numbers rows: 4 bytes, not 8). Keys are
+    the fly, so only the keys are read, and kept as polars' row numbers: 4 bytes, not 8). Keys are
     taken one hash bucket (key modulo the bucket count) at a time so memory stays bounded."""
     keyed = parts.select(KEY).with_row_index(ROW, offset=1).filter(pl.col(KEY).is_not_null())
     buckets = max(1, math.ceil(rows / BUCKET_ROWS))
