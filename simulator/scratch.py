@@ -128,9 +128,10 @@ def cleanup() -> None:
 def _remove_while_written(folder: Path, patience: float = 5.0) -> None:
     """Remove `folder` although polars' writer threads may still be adding files to it (an
     interrupt does not stop them): a file created during one pass makes its `rmdir` fail, so
-    pass again until the folder is gone; once it is, nothing can be written into it. On a busy
-    machine the sinks of one collect keep starting for a while (half a second was too short
-    with the test suite's workers running), so the passes go on for up to `patience` seconds."""
+    pass again until the folder is gone; once it is, nothing can be written into it. The passes
+    go on for up to `patience` seconds: on a busy machine the sinks of one collect may keep
+    starting for a while (a staging folder was once left after SIGTERM in CI, with the test
+    suite's workers running and half a second of patience)."""
     deadline = time.monotonic() + patience
     while True:
         shutil.rmtree(folder, ignore_errors=True)

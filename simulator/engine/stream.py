@@ -51,7 +51,6 @@ WORKERS = 4
 cores measured on: a batch's string functions mostly run on one thread each, so 4 batches in
 flight keep 2 cores busy (10M rows: wall ×0.88, 64 MiB more per extra batch)."""
 
-
 SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
 """Each query scans the checked list on its own: a scan shared by queries that read at different
 speeds (one stops after a few rows, another reads all; or the plans of an ordered concat, read one
