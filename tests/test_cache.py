@@ -111,10 +111,11 @@ def test_the_integer_tail_read_from_the_cache_equals_a_fresh_build(cache_in: Pat
     cached = setup_check(frame, as_of=dt.date(2026, 11, 25)).integer_tail
     assert fresh is not None and cached is not None
     assert cached.codes.equals(fresh.codes)
+    assert cached.restores.equals(fresh.restores)
     assert cached.outcomes.equals(fresh.outcomes)
-    assert (cached.trunk, cached.length, cached.country_code) == (
+    assert (cached.trunk, cached.lengths, cached.country_code) == (
         fresh.trunk,
-        fresh.length,
+        fresh.lengths,
         fresh.country_code,
     )
 

@@ -1,19 +1,24 @@
-"""The integer tail: national mobile numbers checked by integer arithmetic and one gather.
+"""The integer tail: national numbers checked by integer arithmetic and one gather.
 
-A cell that is the trunk prefix then a national number of the mobile length, digits and `-`
-only (it casts to Int64 once `-` is removed), is looked up by its national number's first
-`WIDTH` digits in a table built once from kpsim's own expressions: the fast-path test
-(`fast_steps`) decides which prefixes are plain mobile numbers whatever the later digits (probed
-with many suffixes; any prefix whose probes disagree is left to the string path), and the whole
-string pipeline (`check`) gives each such prefix its checked columns (`tail_rows`). The other
-ways of writing such a number with digits, `+`, `-`, spaces and brackets only (`+81 90-…`,
-`0081-…`, `(090)…`, `'090…`, a lost trunk 0) reach the same table through kpsim's own prefix
-split (`written_rows`). Every other cell takes the string path. The table is cached on disk
-(`cached_integer_tail`, see `simulator.cache`).
+A cell that is the trunk prefix then a national number of one of the table's lengths (those of
+the region's number types from WIDTH + 1 digits to the mobile length: mobile, landline, IP
+phone, toll-free, ...), digits and `-` only (it casts to Int64 once `-` is removed), is looked
+up by its length and its national number's first `WIDTH` digits in a table built once from
+kpsim's own string pipeline (`check`): a prefix is in the table when every probe (the prefix
+with many suffixes) gets the same checked columns but the carrier's, and an E.164 number that
+is the country code then the national number; each WIDTH-digit prefix then gets the checked
+columns of one number, its carrier included (carriers are allocated by WIDTH-digit prefix).
+Any prefix whose probes disagree is left to the string path (`tail_rows`). The other ways of
+writing such a number with digits, `+`, `-`, spaces and brackets only (`+81 90-…`, `0081-…`,
+`(090)…`, `'090…`, a mobile number's lost trunk 0) reach the same table through kpsim's own
+prefix split (`written_rows`). Every other cell takes the string path. The table is cached on
+disk (`cached_integer_tail`, see `simulator.cache`).
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 import random
 import string
 from collections.abc import Callable
@@ -44,6 +49,10 @@ from simulator.numbers.tables import RegionTables
 
 WIDTH = 5
 """Digits of the national number that index the table (the allocation table's prefix width)."""
+SPAN = 10**WIDTH - 10 ** (WIDTH - 1)
+"""Entries of the table per national-number length (one per WIDTH-digit prefix)."""
+CARRIER_COLUMNS = ("allocated_carrier", "carrier", "carrier_source")
+"""Checked columns that may differ within a probed prefix (allocation is by WIDTH digits)."""
 MIN_DEPTH = 3
 """Leading digits whose fast-path outcome is probed for being independent of the rest."""
 RANDOM_PROBES = 24
@@ -58,13 +67,16 @@ Check = Callable[[pl.DataFrame], pl.DataFrame]
 
 @dataclass(frozen=True)
 class IntegerTail:
-    """`codes[p - 10**(WIDTH-1)]`: the outcome row (in `outcomes`) of national numbers starting
-    with the WIDTH digits `p`, null where the string path decides."""
+    """`codes[i * SPAN + p - 10**(WIDTH-1)]`: the outcome row (in `outcomes`) of national numbers
+    of `lengths[i]` digits starting with the WIDTH digits `p`, null where the string path
+    decides; `restores` (same index) says whether the number is of the mobile type, so that
+    written without its trunk prefix it is read as a national number with the prefix restored."""
 
     trunk: str
-    length: int
+    lengths: tuple[int, ...]
     country_code: str
     codes: pl.Series
+    restores: pl.Series
     outcomes: pl.DataFrame
 
 
@@ -90,32 +102,36 @@ def _encoded_tail(tail: IntegerTail | None) -> dict[str, object] | None:
         return None
     return {
         "trunk": tail.trunk,
-        "length": tail.length,
+        "lengths": list(tail.lengths),
         "country_code": tail.country_code,
         "codes": tail.codes.to_list(),
+        "restores": tail.restores.arg_true().to_list(),
         "outcomes": tail.outcomes.cast(pl.String).to_dict(as_series=False),
     }
 
 
 def _stored_tail(value: object) -> IntegerTail | None:
     """A cached IntegerTail, or None if the entry is not one (wrong keys, types or sizes)."""
-    keys = {"trunk", "length", "country_code", "codes", "outcomes"}
+    keys = {"trunk", "lengths", "country_code", "codes", "restores", "outcomes"}
     if not isinstance(value, dict) or set(value) != keys or not isinstance(value["outcomes"], dict):
         return None
     try:
         columns = value["outcomes"]
         outcomes = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
         codes = pl.Series(OUTCOME, value["codes"], dtype=pl.UInt32, strict=True)
+        restoring = pl.Series(value["restores"], dtype=pl.UInt32, strict=True)
+        restores = pl.Series([False] * codes.len(), dtype=pl.Boolean).scatter(restoring, True)
         tail = IntegerTail(
             trunk=str(value["trunk"]),
-            length=int(value["length"]),
+            lengths=tuple(int(n) for n in value["lengths"]),
             country_code=str(value["country_code"]),
             codes=codes,
+            restores=restores,
             outcomes=outcomes.cast(pl.Categorical),
         )
-    except (TypeError, ValueError, pl.exceptions.PolarsError):
+    except (TypeError, ValueError, IndexError, pl.exceptions.PolarsError):
         return None
-    whole = codes.len() == 10**WIDTH - 10 ** (WIDTH - 1)
+    whole = codes.len() == SPAN * len(tail.lengths) and tail.lengths == tuple(sorted(tail.lengths))
     in_range = bool((codes.drop_nulls() < outcomes.height).all())
     return tail if whole and in_range else None
 
@@ -156,53 +172,138 @@ def fast_prefixes(region: RegionTables, rules: ClassRules, depth: int, length: i
     return sorted(agreed["_head"].to_list())
 
 
+def national_lengths(region: RegionTables, mobile_length: int) -> tuple[int, ...]:
+    """National-number lengths the table covers: those of the region's number types from
+    WIDTH + 1 digits up to the mobile length (longer ones are rare in lists and near Int64's
+    limit once the country code is added)."""
+    lengths = {n for t in region.types for n in t.lengths if WIDTH < n <= mobile_length}
+    return tuple(sorted(lengths))
+
+
+def agreed_prefixes(
+    check: Check, trunk: str, country_code: str, depth: int, length: int
+) -> list[str]:
+    """National-number prefixes of `depth` digits, for national numbers of `length` digits, on
+    which every probe gets the E.164 number `+`, country code, national number and the same
+    checked columns but the carrier's."""
+    heads = [str(p) for p in range(10 ** (depth - 1), 10**depth)]
+    suffixes = probe_suffixes(length - depth)
+    nationals = [h + s for h in heads for s in suffixes]
+    checked = check(
+        pl.DataFrame({"raw": [trunk + n for n in nationals]}, schema={"raw": pl.String})
+    )
+    same = [c for c in checked.columns if c not in ("raw", "e164", *CARRIER_COLUMNS)]
+    agreed = (
+        checked.with_columns(
+            pl.Series("_head", [n[:depth] for n in nationals]),
+            (pl.col("e164") == pl.Series([f"+{country_code}{n}" for n in nationals])).alias("_ok"),
+        )
+        .group_by("_head")
+        .agg(pl.col("_ok").fill_null(False).all(), *(pl.col(c).n_unique() for c in same))
+        .filter(pl.col("_ok") & pl.all_horizontal(pl.col(c) == 1 for c in same))
+    )
+    return sorted(agreed["_head"].to_list())
+
+
+def prefix_outcomes(
+    check: Check, trunk: str, country_code: str, heads: list[str], length: int
+) -> pl.DataFrame:
+    """`_prefix` (WIDTH digits, Int64) and the checked columns of national numbers of `length`
+    digits starting with it, for every prefix that starts with one of `heads`: checked on one
+    number each, whose E.164 number must be the country code then the number."""
+    depth = len(heads[0]) if heads else WIDTH
+    prefixes = [h + f"{n:0{WIDTH - depth}d}" for h in heads for n in range(10 ** (WIDTH - depth))]
+    nationals = [p + "0" * (length - WIDTH) for p in prefixes]
+    checked = check(
+        pl.DataFrame({"raw": [trunk + n for n in nationals]}, schema={"raw": pl.String})
+    )
+    expected = pl.Series([f"+{country_code}{n}" for n in nationals], dtype=pl.String)
+    return (
+        checked.drop("raw", "e164")
+        .insert_column(0, pl.Series("_prefix", [int(p) for p in prefixes], pl.Int64))
+        .filter((checked["e164"] == expected).fill_null(False))
+    )
+
+
 def build_integer_tail(
     region: RegionTables, rules: ClassRules, check: Check, issuance_prefixes: list[str]
 ) -> IntegerTail | None:
     """The table for one region and day (None where the region has no fast path, a trunk
-    prefix other than zeros, or issuance prefixes longer than WIDTH)."""
+    prefix other than zeros, or issuance prefixes longer than WIDTH). A mobile number's
+    prefixes are those the fast-path test (`fast_steps`) takes whatever the later digits (their
+    probes may differ in carrier and in a reason that comes from it: `no_carrier`)."""
     fp = fast_path(region)
     if fp is None or set(fp.trunk) != {"0"} or fp.length <= WIDTH:
         return None
     depth = max([MIN_DEPTH, *(len(p) for p in issuance_prefixes)])
     if depth > WIDTH:
         return None
-    heads = fast_prefixes(region, rules, depth, fp.length)
-    keys = [h + f"{n:0{WIDTH - depth}d}" for h in heads for n in range(10 ** (WIDTH - depth))]
-    raws = [fp.trunk + k + "0" * (fp.length - WIDTH) for k in keys]
-    checked = check(pl.DataFrame({"raw": raws}, schema={"raw": pl.String})).filter(
-        pl.col("e164") == pl.Series([f"+{region.country_code}{r[len(fp.trunk) :]}" for r in raws])
+    mobile = fast_prefixes(region, rules, depth, fp.length)
+    parts = {}
+    for length in national_lengths(region, fp.length):
+        agreed = agreed_prefixes(check, fp.trunk, region.country_code, depth, length)
+        heads = sorted({*agreed, *mobile}) if length == fp.length else agreed
+        parts[length] = prefix_outcomes(check, fp.trunk, region.country_code, heads, length)
+    lengths = tuple(length for length, part in parts.items() if part.height)
+    if not lengths:
+        return None
+    checked = pl.concat(
+        parts[length].select(
+            (pl.col("_prefix") - 10 ** (WIDTH - 1) + position * SPAN).alias("_index"),
+            (
+                pl.lit(length == fp.length)
+                & pl.col("_prefix").cast(pl.String).str.slice(0, depth).is_in(mobile)
+            ).alias("_restores"),
+            pl.exclude("_prefix"),
+        )
+        for position, length in enumerate(lengths)
     )
-    keys = [raw[len(fp.trunk) : len(fp.trunk) + WIDTH] for raw in checked["raw"]]
-    columns = [c for c in checked.columns if c not in ("raw", "e164")]
+    columns = [c for c in checked.columns if c not in ("_index", "_restores")]
     outcomes = checked.select(columns).unique(maintain_order=True)
-    indexed = checked.select(
-        pl.Series("_key", [int(k) for k in keys], dtype=pl.Int64), *columns
-    ).join(outcomes.with_row_index(OUTCOME), on=columns, how="left", nulls_equal=True)
-    low = 10 ** (WIDTH - 1)
-    codes = pl.Series(OUTCOME, [None] * (10**WIDTH - low), dtype=pl.UInt32).scatter(
-        (indexed["_key"] - low), indexed[OUTCOME]
+    indexed = checked.join(
+        outcomes.with_row_index(OUTCOME), on=columns, how="left", nulls_equal=True
     )
+    size = SPAN * len(lengths)
+    codes = pl.Series(OUTCOME, [None] * size, dtype=pl.UInt32).scatter(
+        indexed["_index"], indexed[OUTCOME]
+    )
+    restoring = indexed.filter("_restores")["_index"]
     return IntegerTail(
         trunk=fp.trunk,
-        length=fp.length,
+        lengths=lengths,
         country_code=region.country_code,
         codes=codes,
+        restores=pl.Series([False] * size, dtype=pl.Boolean).scatter(restoring, True),
         outcomes=outcomes,
     )
 
 
 def plain_national(text: pl.Series, tail: IntegerTail, *, trunk: bool = True) -> pl.Series:
     """The national number (Int64) of each cell that is the trunk prefix (none: `trunk=False`)
-    then a national number of the mobile length, digits only; null for any other cell."""
-    low, high = 10 ** (tail.length - 1), 10**tail.length
+    then a national number of one of the table's lengths, digits only; null for any other
+    cell. (A cell that casts has only digits after a leading `+`; one with as many digits as
+    characters is at least 10**(digits - 1).)"""
     national = text.cast(pl.Int64, strict=False)
-    plain = (text.str.len_bytes() == len(tail.trunk) * trunk + tail.length) & (national >= low)
+    digits = text.str.len_bytes() - len(tail.trunk) * trunk
+    plain = functools.reduce(
+        operator.or_, ((digits == n) & (national >= 10 ** (n - 1)) for n in tail.lengths)
+    )
     if trunk:
         plain = plain & text.str.starts_with(tail.trunk)
-    return pl.select(
-        pl.when((plain & (national < high)).fill_null(False)).then(national)
-    ).to_series()
+    return national.zip_with(
+        plain.fill_null(False), pl.repeat(None, len(text), dtype=pl.Int64, eager=True)
+    )
+
+
+def by_length(
+    national: pl.Expr, tail: IntegerTail, value: Callable[[int, int], pl.Expr]
+) -> pl.Expr:
+    """`value(position, length)` for a national number of `tail.lengths[position]` digits (a
+    `plain_national` number has one of them)."""
+    expr: pl.Expr = value(0, tail.lengths[0])
+    for position, n in enumerate(tail.lengths[1:], start=1):
+        expr = pl.when(national >= 10 ** (n - 1)).then(value(position, n)).otherwise(expr)
+    return expr
 
 
 def tail_rows(frame: pl.DataFrame, tail: IntegerTail, phone: str) -> tuple[pl.Series, pl.DataFrame]:
@@ -219,12 +320,22 @@ def decide(
     national: pl.Series, no_trunk: pl.Series | None, is_float: pl.Series | None, tail: IntegerTail
 ) -> tuple[pl.Series, pl.DataFrame]:
     """(which national numbers the table decides, their `_key` and outcome columns). A number
-    written without its trunk prefix (`no_trunk`) is `leading_zero_restored`, else one written
-    as a float (`is_float`) `float_suffix_removed`, in the string path's order."""
-    head = national // 10 ** (tail.length - WIDTH) - 10 ** (WIDTH - 1)
-    codes = tail.codes.gather(head)
+    written without its trunk prefix (`no_trunk`) is decided only if the table restores it
+    (a mobile number), as `leading_zero_restored`; else one written as a float (`is_float`)
+    is `float_suffix_removed`, in the string path's order."""
+    n = pl.col("_national")
+    low, cc = 10 ** (WIDTH - 1), int(tail.country_code)
+    index = (
+        national.to_frame("_national")
+        .select(
+            by_length(n, tail, lambda i, length: n // 10 ** (length - WIDTH) + (i * SPAN - low))
+        )
+        .to_series()
+    )
+    codes = tail.codes.gather(index)
     found = codes.is_not_null()
-    key = (national.filter(found) + int(tail.country_code) * 10**tail.length).alias(KEY)
+    if no_trunk is not None:
+        found = found & (~no_trunk | tail.restores.gather(index)).fill_null(False)
     outcomes = tail.outcomes.select(pl.all().gather(codes.filter(found)))
     if no_trunk is not None and is_float is not None:
         repair = (
@@ -234,7 +345,12 @@ def decide(
             .then(pl.lit(FLOAT_SUFFIX_REMOVED))
         )
         outcomes = outcomes.with_columns(repair.cast(outcomes.schema["repair"]).alias("repair"))
-    return found, outcomes.insert_column(0, key)
+    key = (
+        national.filter(found)
+        .to_frame("_national")
+        .select(by_length(n, tail, lambda _, length: n + cc * 10**length).alias(KEY))
+    )
+    return found, outcomes.insert_column(0, key.to_series())
 
 
 def written_rows(

@@ -569,8 +569,8 @@ def check_batch(
     batch: pl.DataFrame, setup: CheckSetup, *, integer_tail: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One batch of rows checked in memory: its `part_schema` columns and its first masked
-    examples of each reject reason known before duplicates are found. Plain national mobile
-    numbers take the integer tail (`simulator.numbers.integer_tail`) unless `integer_tail` is
+    examples of each reject reason known before duplicates are found. Plain national numbers
+    (mobile, landline, IP phone, toll-free, ...) take the integer tail (`simulator.numbers.integer_tail`) unless `integer_tail` is
     False; the other rows, the string path."""
     tail = setup.integer_tail if integer_tail else None
     if tail is None:

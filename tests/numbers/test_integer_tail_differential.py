@@ -1,13 +1,14 @@
 """The integer tail gives every checked column exactly as the string path does.
 
-`check_batch` decides plain national mobile numbers (digits and `-` only), and the other ways
-they are written with only digits, `+`, `-`, spaces and brackets (`+81 90-…`, `0081-…`,
-`(090)…`, `'090…`, a lost trunk 0), by integer arithmetic and a prefix table built from the
-string pipeline; the other rows take the string path. Here
-the streamed check with the tail is compared row by row, and summary by summary, with the same
-check with the tail switched off: on generated messy lists, on cells chosen to be awkward, on
-one number for every national prefix, on dates before and after 060 numbers were issued, and
-under hypothesis over digit-and-hyphen cells and arbitrary text.
+`check_batch` decides plain national numbers of the table's lengths (digits and `-` only:
+mobile numbers, landlines, IP phones, toll-free numbers, ...), and the other ways they are
+written with only digits, `+`, `-`, spaces and brackets (`+81 90-…`, `0081-…`, `(090)…`,
+`'090…`, a mobile number's lost trunk 0), by integer arithmetic and a prefix table built from
+the string pipeline; the other rows take the string path. Here the streamed check with the
+tail is compared row by row, and summary by summary, with the same check with the tail switched
+off: on generated messy lists, on cells chosen to be awkward, on one number of each length for
+every national prefix, on dates before and after 060 numbers were issued, and under hypothesis
+over digit-and-hyphen cells and arbitrary text.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from test_fast_path_differential import AWKWARD, DATES, assert_same_rows, cells,
 
 import simulator.engine.stream as stream
 from simulator.engine.stream import check_list
-from simulator.numbers.integer_tail import WIDTH, written_rows
+from simulator.numbers.integer_tail import SPAN, WIDTH, agreed_prefixes, tail_rows, written_rows
 from simulator.numbers.normalise import build_grammar
 from simulator.numbers.numbering import load_numbering
 from simulator.numbers.recipients import CheckedList, check_batch, setup_check
@@ -45,14 +46,17 @@ def assert_tail_changes_nothing(frame: pl.DataFrame, as_of: dt.date, **options: 
 
 
 def every_prefix(seed: int) -> list[str]:
-    """One trunk-prefixed 10-digit number for every 3-digit national prefix, written with and
-    without hyphens, plus numbers around the edges of the integer range."""
+    """One trunk-prefixed national number of 8, 9 and 10 digits for every 3-digit national
+    prefix, written with and without hyphens, plus numbers around the edges of the integer
+    range."""
     rng = random.Random(seed)
     out = []
     for head in range(100, 1000):
-        tail = "".join(rng.choice("0123456789") for _ in range(7))
-        out += [f"0{head}{tail}", f"0{head}-{tail[:4]}-{tail[4:]}", f"-0{head}{tail}-"]
-    return [*out, "01000000000", "09999999999", "00999999999", "+09012345678", "0-"]
+        for length in (5, 6, 7):
+            tail = "".join(rng.choice("0123456789") for _ in range(length))
+            out += [f"0{head}{tail}", f"0{head}-{tail[:4]}-{tail[4:]}", f"-0{head}{tail}-"]
+    edges = ["01000000000", "09999999999", "00999999999", "0100000000", "0999999999"]
+    return [*edges, "010000000", "099999999", "+09012345678", "+0312345678", "0-"]
 
 
 WRITTEN_FORMS = [
@@ -127,13 +131,15 @@ AWKWARD_WRITTEN = [
 
 
 def written_forms(seed: int) -> list[str]:
-    """Every WRITTEN_FORMS way of writing one number for every 3-digit national prefix."""
+    """A WRITTEN_FORMS way of writing a 9- and a 10-digit national number for every 3-digit
+    national prefix."""
     rng = random.Random(seed)
     out = []
     for head in range(100, 1000):
-        digits = "".join(rng.choice("0123456789") for _ in range(7))
-        form = rng.choice(WRITTEN_FORMS)
-        out.append(form.format(h=head, a=digits[:4], b=digits[4:]))
+        for length in (6, 7):
+            digits = "".join(rng.choice("0123456789") for _ in range(length))
+            form = rng.choice(WRITTEN_FORMS)
+            out.append(form.format(h=head, a=digits[:3], b=digits[3:]))
     return out
 
 
@@ -293,17 +299,50 @@ def test_the_prefix_table_agrees_with_the_string_path_on_random_numbers(as_of: d
     tail = setup.integer_tail
     assert tail is not None
     low = 10 ** (WIDTH - 1)
-    keys = [low + i for i, code in enumerate(tail.codes) if code is not None]
-    assert keys, "the table decides no prefix"
     rng = random.Random(11)
+    entries = [
+        (length, low + i % SPAN, code)
+        for i, code in enumerate(tail.codes)
+        if code is not None
+        for length in [tail.lengths[i // SPAN]]
+    ]
+    assert {length for length, _, _ in entries} == set(tail.lengths), "a length decides nothing"
     raws = [
-        f"0{key}{rng.randrange(10 ** (tail.length - WIDTH)):0{tail.length - WIDTH}d}"
-        for key in keys
+        f"0{prefix}{rng.randrange(10 ** (length - WIDTH)):0{length - WIDTH}d}"
+        for length, prefix, _ in entries
     ]
     rebuilt = setup._check_probes(pl.DataFrame({"raw": raws}, schema={"raw": pl.String}))
-    expected = tail.outcomes.select(pl.all().gather(tail.codes.gather([k - low for k in keys])))
+    expected = tail.outcomes.select(pl.all().gather([code for _, _, code in entries]))
     assert_same_rows(rebuilt.drop("raw", "e164"), expected)
     assert rebuilt["e164"].to_list() == [f"+{tail.country_code}{raw[1:]}" for raw in raws]
+
+
+def test_the_prefix_table_decides_landlines_toll_free_and_ip_phones_too() -> None:
+    frame = pl.DataFrame({"phone": ["09012345678"]}, schema={"phone": pl.String})
+    tail = setup_check(frame, as_of=DATES[1]).integer_tail
+    assert tail is not None
+    cells = ["0312345678", "0120-123-456", "050-1234-5678", "0570-123-456", "090-1234-5678"]
+    taken, decided = tail_rows(pl.DataFrame({"phone": cells}), tail, "phone")
+    assert taken.to_list() == [True] * len(cells)
+    assert decided["reject_reason"].cast(pl.String).to_list() == [
+        "landline",
+        "toll_free",
+        "ip_phone",
+        "uan",
+        None,
+    ]
+
+
+def test_only_a_mobile_number_written_without_its_trunk_prefix_is_restored_by_the_table() -> None:
+    frame = pl.DataFrame({"phone": ["09012345678"]}, schema={"phone": pl.String})
+    setup = setup_check(frame, as_of=DATES[1])
+    tail = setup.integer_tail
+    assert tail is not None
+    cells = pl.DataFrame({"phone": ["9012345678", "5012345678", "312345678", "+81 3-1234-5678"]})
+    taken, decided = written_rows(cells, tail, setup.grammar, "phone")
+    assert taken.to_list() == [True, False, False, True]
+    assert decided["repair"].cast(pl.String).to_list() == ["leading_zero_restored", None]
+    assert decided["_key"].to_list() == [819012345678, 81312345678]
 
 
 plain_cells = st.one_of(
@@ -340,3 +379,36 @@ def test_any_cells_are_checked_by_the_integer_tail_as_by_the_string_path(
 ) -> None:
     frame = pl.DataFrame({"phone": texts}, schema={"phone": pl.String})
     assert_tail_changes_nothing(frame, as_of)
+
+
+def fake_check(deep_head: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A string path under which numbers are landlines, except that under `deep_head` the
+    last digit decides (odd: toll-free), and the carrier follows the fifth digit."""
+    raw = pl.col("raw")
+    deep = raw.str.slice(1, len(deep_head)) == deep_head
+    odd = raw.str.slice(-1).cast(pl.Int64) % 2 == 1
+    return frame.select(
+        "raw",
+        (pl.lit("+81") + raw.str.slice(1)).alias("e164"),
+        pl.lit("non_sms").alias("number_class"),
+        pl.lit(None, pl.String).alias("repair"),
+        pl.when(raw.str.slice(5, 1) == "1").then(pl.lit("au")).alias("allocated_carrier"),
+        pl.lit(None, pl.String).alias("carrier"),
+        pl.lit(None, pl.String).alias("carrier_source"),
+        pl.when(deep & odd)
+        .then(pl.lit("toll_free"))
+        .otherwise(pl.lit("landline"))
+        .alias("reject_reason"),
+    )
+
+
+def test_a_prefix_whose_later_digits_change_the_outcome_is_left_to_the_string_path() -> None:
+    agreed = agreed_prefixes(partial(fake_check, "123"), "0", "81", 3, 9)
+    assert "123" not in agreed
+    assert {"122", "124", "999"} <= set(agreed)
+    assert len(agreed) == 899
+
+
+def test_a_prefix_whose_carrier_alone_changes_within_it_is_in_the_table() -> None:
+    agreed = agreed_prefixes(partial(fake_check, "---"), "0", "81", 3, 9)
+    assert len(agreed) == 900
